@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// Swiftlet: a microVM monitor on /dev/kvm (host side, ordinary Swift) plus a guest
+// kernel in Embedded Swift (built by GuestKernelPlugin through Guest/build-kernel.sh).
+import PackageDescription
+
+let package = Package(
+    name: "Swiftlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    targets: [
+        // ---- Shared ABI: Linux and Swiftlet boot/host-call layouts, used by both sides.
+        .target(name: "GuestABI", path: "Guest/ABI"),
+
+        // ---- Guest logic that also compiles as ordinary Swift, so it gets host unit tests.
+        // The same files are compiled into the guest kernel by Guest/build-kernel.sh.
+        .target(name: "GuestKernel", dependencies: ["GuestABI"], path: "Guest/Kernel/Portable"),
+
+        // ---- Host VMM
+        .target(name: "CKVM", path: "VMM/CKVM"),
+        .systemLibrary(name: "CFDT", path: "VMM/CFDT", providers: [.apt(["libfdt-dev"])]),
+        .target(name: "KVM", dependencies: ["CKVM"], path: "VMM/KVM"),
+        .target(name: "GuestMemory", path: "VMM/GuestMemory"),
+        .target(name: "Boot", dependencies: ["GuestABI", "GuestMemory", "CFDT"], path: "VMM/Boot"),
+        .target(name: "HostCall", dependencies: ["GuestABI", "GuestMemory"], path: "Devices/HostCall"),
+        .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI"], path: "VMM/Machine"),
+        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "GuestABI"], path: "VMM/Launch"),
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: ["Launch"],
+            path: "VMM/CLI",
+            plugins: ["GuestKernelPlugin"]
+        ),
+        .plugin(name: "GuestKernelPlugin", capability: .buildTool(), path: "Guest/BuildPlugin"),
+
+        // ---- Tests
+        .testTarget(name: "BootTests", dependencies: ["Boot", "GuestMemory"], path: "Tests/BootTests"),
+        .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "GuestABI"], path: "Tests/GuestKernelTests"),
+        .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
+        .testTarget(name: "LaunchTests", dependencies: ["Launch"], path: "Tests/LaunchTests"),
+        .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
+    ]
+)

@@ -1,0 +1,1 @@
+// linux/kvm.h constants are exposed through include/ckvm.h

@@ -1,0 +1,1 @@
+print("swiftlet: kernel at \(builtGuestKernelPath)")
