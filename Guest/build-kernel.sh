@@ -1,6 +1,34 @@
 #!/bin/sh
-# Placeholder; replaced by the real guest build.
-set -e
+# Builds the Swiftlet guest kernel (Embedded Swift + a little C and assembly).
+# Called by the GuestKernelPlugin during `swift build`; runnable by hand:
+#   Guest/build-kernel.sh OUTDIR GENERATED.swift [swiftc clang ld.lld]
+set -eu
 OUT="$1"; GEN="$2"
+SWIFTC="${3:-swiftc}"; CLANG="${4:-clang}"; LLD="${5:-ld.lld}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$OUT"
-echo "let builtGuestKernelPath = \"$OUT/kernel.elf\"" > "$GEN"
+
+TARGET=x86_64-unknown-none-elf
+# Kernel code never touches SSE/x87: on PVM hosts anything before the native switch,
+# and everything on the emulated ring-0 path, runs in KVM's emulator, which has neither.
+CFLAGS="--target=$TARGET -ffreestanding -nostdlibinc -fno-builtin -mno-red-zone -mno-sse -mno-mmx -fno-stack-protector -fPIE -O2 -ffunction-sections -fdata-sections -Wall"
+
+"$CLANG" $CFLAGS -I"$HERE/Platform" -c "$HERE/Platform/rt.c" -o "$OUT/rt.o"
+"$CLANG" --target=$TARGET -fPIE -c "$HERE/Platform/entry.S" -o "$OUT/entry.o"
+
+SOURCES=$(find "$HERE/ABI" "$HERE/Kernel" "$HERE/Platform" -name '*.swift' | sort)
+"$SWIFTC" -target $TARGET -enable-experimental-feature Embedded -wmo -parse-as-library -Osize \
+    -D SWIFTLET_GUEST \
+    -I "$HERE/Platform" -Xcc -mno-red-zone -Xcc -mno-sse -Xcc -mno-mmx \
+    -Xfrontend -disable-stack-protector -Xfrontend -function-sections \
+    -module-name Kernel -c $SOURCES -o "$OUT/kernel.o"
+
+UNICODE="$(dirname "$SWIFTC")/../lib/swift/embedded/$TARGET/libswiftUnicodeDataTables.a"
+EXTRA=""
+[ -f "$UNICODE" ] && EXTRA="$UNICODE"
+"$LLD" -m elf_x86_64 -nostdlib -static --gc-sections -z max-page-size=4096 -z norelro \
+    -T "$HERE/kernel.ld" -o "$OUT/kernel.elf.tmp" "$OUT/entry.o" "$OUT/kernel.o" "$OUT/rt.o" $EXTRA
+mv "$OUT/kernel.elf.tmp" "$OUT/kernel.elf"
+
+echo "let builtGuestKernelPath = \"$OUT/kernel.elf\"" > "$GEN.tmp"
+mv "$GEN.tmp" "$GEN"

@@ -23,3 +23,4 @@ public protocol KernelServices: AnyObject {
     /// One line to the kernel log (serial port).
     func log(_ message: String)
 }
+

@@ -19,6 +19,21 @@ public final class Process {
     public var exePath: [UInt8] = []
     /// The address passed to set_tid_address (cleared and futex-woken at thread exit).
     public var clearChildTid: UInt64 = 0
+    /// set_robust_list head (walked at thread exit once threads exist).
+    public var robustListHead: UInt64 = 0
+    /// Signal dispositions: per signal 1...64, the kernel `struct sigaction`
+    /// (handler, flags, restorer, mask) as stored by rt_sigaction.
+    public var signalActions = [UInt64](repeating: 0, count: 65 * 4)
+    /// Blocked signals (bit N-1 for signal N).
+    public var signalMask: UInt64 = 0
+    /// sigaltstack: ss_sp, ss_flags, ss_size.
+    public var altStack: (UInt64, UInt64, UInt64) = (0, 2, 0)   // SS_DISABLE
+    /// FS base set by arch_prctl(ARCH_SET_FS).
+    public var fsBase: UInt64 = 0
+    /// The program's mappings and break.
+    public var memory = MemoryMap(mmapBase: BootLayout.userLimit - (1 << 40))
+    /// CPU time consumed, in TSC-derived nanoseconds (for CLOCK_PROCESS_CPUTIME_ID).
+    public var startMonotonic: UInt64 = 0
 
     public init(pid: Int32, user: any UserMemory, services: any KernelServices, files: FileTable, fs: FSContext) {
         self.pid = pid

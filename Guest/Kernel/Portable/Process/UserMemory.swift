@@ -60,3 +60,39 @@ extension UserMemory {
         if let failure { throw failure }
     }
 }
+
+/// Concrete overloads: Embedded Swift cannot specialize the generic versions above when
+/// they are called on an `any UserMemory`, and overload resolution prefers these.
+extension UserMemory {
+    public func load(at address: UInt64) throws(Errno) -> UInt64 {
+        var v: UInt64 = 0
+        try withUnsafeMutableBytes(of: &v) { (b) throws(Errno) in try copyIn(b, from: address) }
+        return UInt64(littleEndian: v)
+    }
+    public func load(at address: UInt64) throws(Errno) -> UInt32 {
+        var v: UInt32 = 0
+        try withUnsafeMutableBytes(of: &v) { (b) throws(Errno) in try copyIn(b, from: address) }
+        return UInt32(littleEndian: v)
+    }
+    public func load(at address: UInt64) throws(Errno) -> Int32 {
+        var v: Int32 = 0
+        try withUnsafeMutableBytes(of: &v) { (b) throws(Errno) in try copyIn(b, from: address) }
+        return Int32(littleEndian: v)
+    }
+    public func store(_ value: UInt64, at address: UInt64) throws(Errno) {
+        var v = value.littleEndian
+        try withUnsafeBytes(of: &v) { (b) throws(Errno) in try copyOut(b, to: address) }
+    }
+    public func store(_ value: UInt32, at address: UInt64) throws(Errno) {
+        var v = value.littleEndian
+        try withUnsafeBytes(of: &v) { (b) throws(Errno) in try copyOut(b, to: address) }
+    }
+    public func store(_ value: Int32, at address: UInt64) throws(Errno) {
+        var v = value.littleEndian
+        try withUnsafeBytes(of: &v) { (b) throws(Errno) in try copyOut(b, to: address) }
+    }
+    public func store(_ value: UInt16, at address: UInt64) throws(Errno) {
+        var v = value.littleEndian
+        try withUnsafeBytes(of: &v) { (b) throws(Errno) in try copyOut(b, to: address) }
+    }
+}

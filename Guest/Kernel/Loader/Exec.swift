@@ -1,0 +1,68 @@
+import KernelASM
+
+/// Loading a static ELF program into the (fresh) address space and building its
+/// initial stack: the kernel half of execve(2).
+enum Exec {
+    /// Where static-PIE programs are placed (Linux's ELF_ET_DYN_BASE is 2/3 of the
+    /// address space; ours is lower because the kernel window starts at 0x7e00…).
+    static let pieBase: UInt64 = 0x5555_5555_4000
+    static let stackTop: UInt64 = BootLayout.userLimit - 0x1000
+    static let stackSize: UInt64 = 8 << 20
+
+    struct Entry { var rip: UInt64; var rsp: UInt64 }
+
+    static func readExactly(_ file: Inode, at offset: UInt64, count: Int) throws(Errno) -> [UInt8] {
+        var buf = [UInt8](repeating: 0, count: count)
+        var failure: Errno? = nil
+        var got = 0
+        buf.withUnsafeMutableBytes { b in
+            do throws(Errno) { got = try file.read(at: offset, into: b) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        guard got == count else { throw .ENOEXEC }
+        return buf
+    }
+
+    static func load(_ process: Process, space: UserSpace, path: [UInt8], argv: [[UInt8]], envp: [[UInt8]],
+                     random: [UInt8]) throws(Errno) -> Entry {
+        let file = try lookupFile(process, path: path)
+        guard file.isRegularFile else { throw .EACCES }
+        var elf = try ELFImage(header: try readExactly(file, at: 0, count: 64))
+        let (phEnd, o) = elf.phoff.addingReportingOverflow(UInt64(elf.programHeaderBytes))
+        guard !o, phEnd <= file.size else { throw .ENOEXEC }
+        try elf.parseProgramHeaders(try readExactly(file, at: elf.phoff, count: elf.programHeaderBytes), fileSize: file.size)
+        guard !elf.hasInterpreter else { throw .ENOEXEC }
+        let bias: UInt64 = elf.type == ELFImage.etDyn ? pieBase : 0
+
+        let map = process.memory
+        var highest: UInt64 = 0
+        for s in elf.segments where s.type == ELFImage.ptLoad && s.memsz > 0 {
+            let start = (s.vaddr &+ bias) & ~0xfff
+            guard let end = MemoryMap.pageUp(s.vaddr &+ bias &+ s.memsz), end <= BootLayout.userLimit,
+                  start >= map.mmapMin else { throw .ENOEXEC }
+            var prot: Protection = []
+            if s.flags & 4 != 0 { prot.insert(.read) }
+            if s.flags & 2 != 0 { prot.insert(.write) }
+            if s.flags & 1 != 0 { prot.insert(.exec) }
+            for piece in map.remove(start, end) { space.unmapPages(piece.start, piece.end) }
+            map.insert(VMA(start: start, end: end, prot: prot, file: file,
+                           fileOffset: s.offset & ~0xfff, fileBytes: (s.vaddr & 0xfff) + s.filesz))
+            highest = max(highest, end)
+        }
+        map.brkStart = highest
+        map.brkCurrent = highest
+
+        map.insert(VMA(start: stackTop - stackSize, end: stackTop, prot: [.read, .write], name: "[stack]"))
+        let auxv: [(UInt64, UInt64)] = [
+            (AuxKey.phdr, elf.phdrAddress(bias: bias)), (AuxKey.phent, 56), (AuxKey.phnum, UInt64(elf.phnum)),
+            (AuxKey.pagesz, 4096), (AuxKey.base, 0), (AuxKey.flags, 0), (AuxKey.entry, elf.entry &+ bias),
+            (AuxKey.uid, 0), (AuxKey.euid, 0), (AuxKey.gid, 0), (AuxKey.egid, 0), (AuxKey.secure, 0),
+            (AuxKey.hwcap, CPU.hwcap()), (AuxKey.hwcap2, 0), (AuxKey.clktck, 100), (AuxKey.minsigstksz, 2048),
+        ]
+        let stack = try InitialStack(top: stackTop, argv: argv, envp: envp, auxv: auxv, execfn: path, random: random)
+        guard stack.rsp > stackTop - stackSize + 0x10000 else { throw .E2BIG }
+        try space.copyOut(stack.bytes, to: stack.rsp)
+        process.exePath = path
+        return Entry(rip: elf.entry &+ bias, rsp: stack.rsp)
+    }
+}

@@ -1,0 +1,90 @@
+import KernelASM
+
+/// The program's address space as seen from the kernel: copy-in/copy-out through the
+/// page tables (never by dereferencing a user pointer, so a bad pointer is EFAULT and
+/// not a kernel fault), and demand paging from the VMAs.
+final class UserSpace: UserMemory {
+    unowned(unsafe) var map: MemoryMap
+
+    init(map: MemoryMap) { self.map = map }
+
+    /// Resolves the page of `va` for an access, faulting it in if the VMA allows.
+    /// Returns the physical address of `va`.
+    func resolve(_ va: UInt64, write: Bool) -> UInt64? {
+        guard va < BootLayout.userLimit else { return nil }
+        if let (pa, flags) = PageTables.lookup(va) {
+            if write && flags & PTE.writable == 0 { return nil }
+            return pa | (va & 0xfff)
+        }
+        guard handleFault(va, write: write, execute: false) else { return nil }
+        guard let (pa, _) = PageTables.lookup(va) else { return nil }
+        return pa | (va & 0xfff)
+    }
+
+    func copyIn(_ buffer: UnsafeMutableRawBufferPointer, from address: UInt64) throws(Errno) {
+        var done = 0
+        while done < buffer.count {
+            let (va, o) = address.addingReportingOverflow(UInt64(done))
+            guard !o, let pa = resolve(va, write: false) else { throw .EFAULT }
+            let n = min(buffer.count - done, Int(4096 - (va & 0xfff)))
+            k_copy(UInt64(UInt(bitPattern: buffer.baseAddress!)) + UInt64(done), Phys.virt(pa), UInt64(n))
+            done += n
+        }
+    }
+
+    func copyOut(_ bytes: UnsafeRawBufferPointer, to address: UInt64) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let (va, o) = address.addingReportingOverflow(UInt64(done))
+            guard !o, let pa = resolve(va, write: true) else { throw .EFAULT }
+            let n = min(bytes.count - done, Int(4096 - (va & 0xfff)))
+            k_copy(Phys.virt(pa), UInt64(UInt(bitPattern: bytes.baseAddress!)) + UInt64(done), UInt64(n))
+            done += n
+        }
+    }
+
+    /// Demand paging: maps the page containing `va` if a VMA covers it with the needed
+    /// permission. File-backed pages are filled from the file; the rest is zero.
+    func handleFault(_ va: UInt64, write: Bool, execute: Bool) -> Bool {
+        guard let vma = map.find(va) else { return false }
+        if write && !vma.prot.contains(.write) { return false }
+        if execute && !vma.prot.contains(.exec) { return false }
+        if !write && !execute && vma.prot.isEmpty { return false }
+        let page = va & ~0xfff
+        if PageTables.lookup(page) != nil { return false }   // present: a protection fault
+        let flags = PageTables.flags(writable: vma.prot.contains(.write), executable: vma.prot.contains(.exec))
+        if PageTables.isProtNone(page) {                      // mprotect'ed back from PROT_NONE
+            PageTables.protect(page, flags: flags)
+            return true
+        }
+        guard let frame = Frames.allocate() else { return false }
+        if let file = vma.file {
+            let offsetInArea = page - vma.start
+            if offsetInArea < vma.fileBytes {
+                let n = Int(min(4096, vma.fileBytes - offsetInArea))
+                let dst = UnsafeMutableRawBufferPointer(start: Phys.pointer(frame), count: n)
+                do throws(Errno) { _ = try file.read(at: vma.fileOffset + offsetInArea, into: dst) } catch {
+                    Frames.free(frame); return false
+                }
+            }
+        }
+        guard PageTables.map(page, frame: frame, flags: flags) else { Frames.free(frame); return false }
+        return true
+    }
+
+    /// Unmaps every present page in [start, end).
+    func unmapPages(_ start: UInt64, _ end: UInt64) {
+        var va = start
+        while va < end { PageTables.unmap(va); va += 4096 }
+    }
+
+    /// Applies `prot` to the present pages of [start, end).
+    func protectPages(_ start: UInt64, _ end: UInt64, _ prot: Protection) {
+        let flags = PageTables.flags(writable: prot.contains(.write), executable: prot.contains(.exec))
+        var va = start
+        while va < end {
+            PageTables.protect(va, flags: prot.isEmpty ? 0 : flags)
+            va += 4096
+        }
+    }
+}

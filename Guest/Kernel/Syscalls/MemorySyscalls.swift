@@ -1,0 +1,110 @@
+/// brk, mmap, munmap, mprotect, madvise (mmap(2), brk(2) semantics). The VMA
+/// bookkeeping is the portable `MemoryMap`; pages appear on first touch.
+extension Process {
+    static let mapShared: UInt64 = 0x01, mapPrivate: UInt64 = 0x02, mapSharedValidate: UInt64 = 0x03
+    static let mapFixed: UInt64 = 0x10, mapAnonymous: UInt64 = 0x20
+    static let mapFixedNoReplace: UInt64 = 0x100000
+    static let knownMapFlags: UInt64 = 0x03 | 0x10 | 0x20 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x80000 | 0x100000 | 0xfc00_0000
+
+    var space: UserSpace { Kernel.space! }
+
+    func sysBrk(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let want = a.a0
+        let m = memory
+        // Linux returns the current break on failure rather than an error.
+        guard want >= m.brkStart, want < BootLayout.userLimit,
+              let newEnd = MemoryMap.pageUp(want), let oldEnd = MemoryMap.pageUp(m.brkCurrent) else { return m.brkCurrent }
+        if newEnd > oldEnd {
+            guard m.isFree(oldEnd, newEnd) else { return m.brkCurrent }
+            m.remove(m.brkStart, oldEnd)
+            if newEnd > m.brkStart {
+                m.insert(VMA(start: m.brkStart, end: newEnd, prot: [.read, .write], name: "[heap]"))
+            }
+        } else if newEnd < oldEnd {
+            for piece in m.remove(newEnd, oldEnd) { space.unmapPages(piece.start, piece.end) }
+        }
+        m.brkCurrent = want
+        return want
+    }
+
+    func sysMmap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let addr = a.a0, length = a.a1, prot = a.a2, flags = a.a3, fd = a.a4.asInt32, offset = a.a5
+        guard length > 0, let len = MemoryMap.pageUp(length) else { throw .EINVAL }
+        guard offset & 0xfff == 0 else { throw .EINVAL }
+        guard prot & ~7 == 0 else { throw .EINVAL }
+        let type = flags & 0x03
+        guard type == Process.mapPrivate || type == Process.mapShared || type == Process.mapSharedValidate else { throw .EINVAL }
+        if type == Process.mapSharedValidate && flags & ~Process.knownMapFlags != 0 { throw .EOPNOTSUPP }
+        var file: Inode? = nil
+        var fileBytes: UInt64 = 0
+        if flags & Process.mapAnonymous == 0 {
+            file = try mmapFile(fd: fd)
+            let size = file!.size
+            fileBytes = offset < size ? size - offset : 0
+            // Writable shared file mappings would need write-back: not yet.
+            if type != Process.mapPrivate && prot & 2 != 0 { throw .ENODEV }
+        }
+        let fixed = flags & (Process.mapFixed | Process.mapFixedNoReplace) != 0
+        var start: UInt64
+        if fixed {
+            guard addr & 0xfff == 0 else { throw .EINVAL }
+            let (end, o) = addr.addingReportingOverflow(len)
+            guard !o, end <= BootLayout.userLimit, addr >= memory.mmapMin else { throw .ENOMEM }
+            if flags & Process.mapFixedNoReplace != 0 && !memory.isFree(addr, end) { throw .EEXIST }
+            start = addr
+            for piece in memory.remove(start, end) { space.unmapPages(piece.start, piece.end) }
+        } else if addr != 0, addr & 0xfff == 0, addr >= memory.mmapMin,
+                  addr <= BootLayout.userLimit - len, memory.isFree(addr, addr + len) {
+            start = addr                                   // the hint is free: honour it
+        } else {
+            guard let s = memory.findFree(length: len) else { throw .ENOMEM }
+            start = s
+        }
+        memory.insert(VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
+                          shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes))
+        if flags & 0x8000 != 0 {                           // MAP_POPULATE
+            var va = start
+            while va < start + len { _ = space.handleFault(va, write: false, execute: false); va += 4096 }
+        }
+        return start
+    }
+
+    func sysMunmap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        guard a.a0 & 0xfff == 0, a.a1 > 0, let len = MemoryMap.pageUp(a.a1) else { throw .EINVAL }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o, end <= BootLayout.userLimit else { throw .EINVAL }
+        for piece in memory.remove(a.a0, end) { space.unmapPages(piece.start, piece.end) }
+        return 0
+    }
+
+    func sysMprotect(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        guard a.a0 & 0xfff == 0 else { throw .EINVAL }
+        guard a.a2 & ~UInt64(7 | 0x0100_0000 | 0x0200_0000) == 0 else { throw .EINVAL }   // + PROT_GROWSDOWN/UP
+        guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
+        if len == 0 { return 0 }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o, end <= BootLayout.userLimit else { throw .ENOMEM }
+        let prot = Protection(rawValue: UInt32(a.a2 & 7))
+        for piece in try memory.protect(a.a0, end, prot) { space.protectPages(piece.start, piece.end, prot) }
+        return 0
+    }
+
+    /// madvise(2): MADV_DONTNEED (4) drops private anonymous pages, so they read back
+    /// as zero (or as the file for file mappings); other advice is accepted and ignored.
+    func sysMadvise(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        guard a.a0 & 0xfff == 0 else { throw .EINVAL }
+        guard let len = MemoryMap.pageUp(a.a1) else { throw .EINVAL }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o else { throw .EINVAL }
+        switch a.a2 {
+        case 4, 8, 9:                                      // DONTNEED, FREE, REMOVE
+            guard memory.covered(a.a0, end) else { throw .ENOMEM }
+            space.unmapPages(a.a0, end)
+        case 0, 1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 100, 101, 102:
+            break
+        default:
+            throw .EINVAL
+        }
+        return 0
+    }
+}

@@ -1,0 +1,147 @@
+import KernelASM
+
+/// The syscall table: one row per implemented syscall, each calling a handler from its
+/// family file (File*, Memory, Info, Time, Signal, Kernel). Handlers throw `Errno`;
+/// only this dispatcher turns it into -errno in RAX (DESIGN.md §4.6, §4.8).
+enum SyscallTable {
+    nonisolated(unsafe) static var reportedUnimplemented = [UInt64](repeating: 0, count: 8)
+
+    static func dispatch(_ p: Process, _ nr: UInt64, _ a: SyscallArgs) -> UInt64 {
+        do throws(Errno) {
+            return try call(p, Int(truncatingIfNeeded: nr), a)
+        } catch {
+            return UInt64(bitPattern: -Int64(error.rawValue))
+        }
+    }
+
+    static func call(_ p: Process, _ nr: Int, _ a: SyscallArgs) throws(Errno) -> UInt64 {
+        typealias N = SyscallNumber
+        switch nr {
+        // file I/O
+        case N.read: return try p.sysRead(a)
+        case N.write: return try p.sysWrite(a)
+        case N.readv: return try p.sysReadv(a)
+        case N.writev: return try p.sysWritev(a)
+        case N.pread64: return try p.sysPread64(a)
+        case N.pwrite64: return try p.sysPwrite64(a)
+        case N.preadv: return try p.sysPreadv(a)
+        case N.pwritev: return try p.sysPwritev(a)
+        case N.open: return try p.sysOpen(a)
+        case N.openat: return try p.sysOpenat(a)
+        case N.creat: return try p.sysCreat(a)
+        case N.close: return try p.sysClose(a)
+        case N.lseek: return try p.sysLseek(a)
+        case N.fstat: return try p.sysFstat(a)
+        case N.stat: return try p.sysStat(a)
+        case N.lstat: return try p.sysLstat(a)
+        case N.newfstatat: return try p.sysNewfstatat(a)
+        case N.statx: return try p.sysStatx(a)
+        case N.getdents64: return try p.sysGetdents64(a)
+        case N.access: return try p.sysAccess(a)
+        case N.faccessat: return try p.sysFaccessat(a)
+        case N.faccessat2: return try p.sysFaccessat2(a)
+        case N.getcwd: return try p.sysGetcwd(a)
+        case N.chdir: return try p.sysChdir(a)
+        case N.fchdir: return try p.sysFchdir(a)
+        case N.mkdir: return try p.sysMkdir(a)
+        case N.mkdirat: return try p.sysMkdirat(a)
+        case N.rmdir: return try p.sysRmdir(a)
+        case N.unlink: return try p.sysUnlink(a)
+        case N.unlinkat: return try p.sysUnlinkat(a)
+        case N.rename: return try p.sysRename(a)
+        case N.renameat: return try p.sysRenameat(a)
+        case N.renameat2: return try p.sysRenameat2(a)
+        case N.readlink: return try p.sysReadlink(a)
+        case N.readlinkat: return try p.sysReadlinkat(a)
+        case N.symlink: return try p.sysSymlink(a)
+        case N.symlinkat: return try p.sysSymlinkat(a)
+        case N.link: return try p.sysLink(a)
+        case N.linkat: return try p.sysLinkat(a)
+        case N.dup: return try p.sysDup(a)
+        case N.dup2: return try p.sysDup2(a)
+        case N.dup3: return try p.sysDup3(a)
+        case N.fcntl: return try p.sysFcntl(a)
+        case N.ioctl: return try p.sysIoctl(a)
+        case N.umask: return try p.sysUmask(a)
+        case N.fsync: return try p.sysFsync(a)
+        case N.fdatasync: return try p.sysFdatasync(a)
+        case N.truncate: return try p.sysTruncate(a)
+        case N.ftruncate: return try p.sysFtruncate(a)
+        case N.chmod: return try p.sysChmod(a)
+        case N.fchmod: return try p.sysFchmod(a)
+        case N.fchmodat: return try p.sysFchmodat(a)
+        case N.chown: return try p.sysChown(a)
+        case N.fchown: return try p.sysFchown(a)
+        case N.lchown: return try p.sysLchown(a)
+        case N.fchownat: return try p.sysFchownat(a)
+        case N.utimensat: return try p.sysUtimensat(a)
+        case N.statfs: return try p.sysStatfs(a)
+        case N.fstatfs: return try p.sysFstatfs(a)
+        // memory
+        case N.brk: return try p.sysBrk(a)
+        case N.mmap: return try p.sysMmap(a)
+        case N.munmap: return try p.sysMunmap(a)
+        case N.mprotect: return try p.sysMprotect(a)
+        case N.madvise: return try p.sysMadvise(a)
+        // process and identity
+        case N.exit: return try p.sysExit(a)
+        case N.exit_group: return try p.sysExitGroup(a)
+        case N.arch_prctl: return try p.sysArchPrctl(a)
+        case N.set_tid_address: return try p.sysSetTidAddress(a)
+        case N.set_robust_list: return try p.sysSetRobustList(a)
+        case N.getpid: return try p.sysGetpid(a)
+        case N.gettid: return try p.sysGettid(a)
+        case N.getppid: return try p.sysGetppid(a)
+        case N.getuid: return try p.sysGetuid(a)
+        case N.geteuid: return try p.sysGeteuid(a)
+        case N.getgid: return try p.sysGetgid(a)
+        case N.getegid: return try p.sysGetegid(a)
+        case N.uname: return try p.sysUname(a)
+        case N.getrandom: return try p.sysGetrandom(a)
+        case N.sysinfo: return try p.sysSysinfo(a)
+        case N.getrlimit: return try p.sysGetrlimit(a)
+        case N.setrlimit: return try p.sysSetrlimit(a)
+        case N.prlimit64: return try p.sysPrlimit64(a)
+        // signals (stored, not yet delivered)
+        case N.rt_sigaction: return try p.sysRtSigaction(a)
+        case N.rt_sigprocmask: return try p.sysRtSigprocmask(a)
+        case N.sigaltstack: return try p.sysSigaltstack(a)
+        // time
+        case N.clock_gettime: return try p.sysClockGettime(a)
+        case N.clock_getres: return try p.sysClockGetres(a)
+        case N.gettimeofday: return try p.sysGettimeofday(a)
+        case N.time: return try p.sysTime(a)
+        case N.nanosleep: return try p.sysNanosleep(a)
+        case N.clock_nanosleep: return try p.sysClockNanosleep(a)
+        case N.sched_yield: return try p.sysSchedYield(a)
+        default:
+            reportUnimplemented(nr)
+            throw .ENOSYS
+        }
+    }
+
+    /// Logs an unimplemented syscall once, by name.
+    static func reportUnimplemented(_ nr: Int) {
+        guard nr >= 0 && nr < 512 else {
+            Kernel.services?.log("unimplemented syscall \(nr)")
+            return
+        }
+        let word = nr / 64, bit = UInt64(1) << UInt64(nr % 64)
+        if reportedUnimplemented[word] & bit != 0 { return }
+        reportedUnimplemented[word] |= bit
+        let name = SyscallNumber.name(nr)
+        Kernel.services?.log("unimplemented syscall \(nr) (\(name)): returning ENOSYS")
+    }
+}
+
+/// entry.S syscall_entry lands here with the user registers in `frame`.
+@_cdecl("syscall_handler")
+func syscallHandler(_ raw: UnsafeMutableRawPointer) {
+    let frame = raw.assumingMemoryBound(to: TrapFrame.self)
+    Platform.heartbeat()
+    guard let p = Kernel.process else { kernelPanic("syscall with no process", frame: frame) }
+    let f = frame.pointee
+    let args = SyscallArgs(f.rdi, f.rsi, f.rdx, f.r10, f.r8, f.r9)
+    frame.pointee.rax = SyscallTable.dispatch(p, f.rax, args)
+    returnToUser(frame)
+}

@@ -1,0 +1,155 @@
+import KernelASM
+
+/// Page-table entry bits (Intel SDM Vol. 3 §4.5).
+enum PTE {
+    static let present: UInt64 = 1 << 0
+    static let writable: UInt64 = 1 << 1
+    static let user: UInt64 = 1 << 2
+    static let huge: UInt64 = 1 << 7
+    static let noExecute: UInt64 = 1 << 63
+    /// Software bit in a non-present entry: the page exists but is PROT_NONE, so its
+    /// frame stays in the entry (hardware ignores every bit of a non-present entry).
+    static let protNone: UInt64 = 1 << 9
+    static let addressMask: UInt64 = 0x000f_ffff_ffff_f000
+}
+
+/// Guest-physical memory as the kernel sees it: everything through the direct map.
+enum Phys {
+    @inline(__always) static func virt(_ pa: UInt64) -> UInt64 { BootLayout.directMapBase &+ pa }
+    @inline(__always) static func phys(_ va: UInt64) -> UInt64 { va &- BootLayout.directMapBase }
+    @inline(__always) static func pointer(_ pa: UInt64) -> UnsafeMutableRawPointer {
+        // SAFETY: callers pass physical addresses of RAM owned by the kernel.
+        UnsafeMutableRawPointer(bitPattern: UInt(virt(pa)))!
+    }
+}
+
+/// Physical page frames. Frames come from the top of free RAM downwards while the
+/// kernel heap (rt.c) grows upwards from the kernel image; each frame taken lowers the
+/// heap's limit, so neither side needs a fixed share. Freed frames go on a stack whose
+/// links live in the free frames themselves.
+enum Frames {
+    nonisolated(unsafe) static var top: UInt64 = 0
+    nonisolated(unsafe) static var freeList: UInt64 = 0
+    nonisolated(unsafe) static var freeCount: UInt64 = 0
+    nonisolated(unsafe) static var total: UInt64 = 0
+    nonisolated(unsafe) static var inUse: UInt64 = 0
+    /// Keep this much between the heap break and the frames, so the heap can grow.
+    static let heapReserve: UInt64 = 4 << 20
+
+    static func initialize(top: UInt64, bottom: UInt64) {
+        self.top = top & ~0xfff
+        self.total = (self.top - bottom) / 4096
+        k_heap_set_limit(Phys.virt(self.top))
+    }
+
+    /// A zeroed 4 KiB frame, or nil when memory is exhausted (callers return ENOMEM).
+    static func allocate() -> UInt64? {
+        var pa: UInt64
+        if freeList != 0 {
+            pa = freeList
+            freeList = k_load64(Phys.virt(pa))
+            freeCount -= 1
+        } else {
+            let heapBreak = Phys.phys(k_heap_break())
+            guard top >= heapBreak + heapReserve + 4096 else { return nil }
+            top -= 4096
+            pa = top
+            k_heap_set_limit(Phys.virt(top))
+        }
+        k_zero(Phys.virt(pa), 4096)
+        inUse += 1
+        return pa
+    }
+
+    static func free(_ pa: UInt64) {
+        k_store64(Phys.virt(pa), freeList)
+        freeList = pa
+        freeCount += 1
+        inUse -= 1
+    }
+
+    static var freeBytes: UInt64 {
+        let heapBreak = Phys.phys(k_heap_break())
+        let gap = top > heapBreak + heapReserve ? top - heapBreak - heapReserve : 0
+        return gap + freeCount * 4096
+    }
+}
+
+/// The live 4-level page tables of the (single) address space. The kernel window's
+/// PML4 slot was filled by the VMM; user mappings go in the slots below it.
+enum PageTables {
+    nonisolated(unsafe) static var root: UInt64 = BootLayout.bootPML4
+
+    @inline(__always) static func entry(_ table: UInt64, _ index: UInt64) -> UInt64 {
+        Phys.virt(table) &+ index &* 8
+    }
+
+    /// The leaf entry's virtual address for `va`, creating tables when `create`.
+    static func leaf(_ va: UInt64, create: Bool) -> UInt64? {
+        var table = root
+        var shift: UInt64 = 39
+        while shift > 12 {
+            let e = entry(table, (va >> shift) & 511)
+            var v = k_load64(e)
+            if v & PTE.present == 0 {
+                guard create, let frame = Frames.allocate() else { return nil }
+                // Intermediate user entries are permissive; the leaf decides.
+                v = frame | PTE.present | PTE.writable | PTE.user
+                k_store64(e, v)
+            } else if v & PTE.huge != 0 {
+                return nil   // user space never uses large pages
+            }
+            table = v & PTE.addressMask
+            shift -= 9
+        }
+        return entry(table, (va >> 12) & 511)
+    }
+
+    /// Physical address and flags mapped at `va`, if any.
+    static func lookup(_ va: UInt64) -> (UInt64, UInt64)? {
+        guard va < BootLayout.userLimit, let e = leaf(va, create: false) else { return nil }
+        let v = k_load64(e)
+        guard v & PTE.present != 0 else { return nil }
+        return (v & PTE.addressMask, v & ~PTE.addressMask)
+    }
+
+    static func flags(writable: Bool, executable: Bool) -> UInt64 {
+        PTE.present | PTE.user | (writable ? PTE.writable : 0) | (executable ? 0 : PTE.noExecute)
+    }
+
+    /// Maps one user page; the frame becomes owned by the page table.
+    static func map(_ va: UInt64, frame: UInt64, flags: UInt64) -> Bool {
+        guard let e = leaf(va, create: true) else { return false }
+        k_store64(e, frame | flags)
+        return true
+    }
+
+    /// Removes a mapping and frees its frame. Returns whether one existed.
+    @discardableResult
+    static func unmap(_ va: UInt64) -> Bool {
+        guard let e = leaf(va, create: false) else { return false }
+        let v = k_load64(e)
+        guard v & (PTE.present | PTE.protNone) != 0 else { return false }
+        k_store64(e, 0)
+        Frames.free(v & PTE.addressMask)
+        if v & PTE.present != 0 { k_invlpg(va) }
+        return true
+    }
+
+    /// Changes the flags of an existing page; `flags` without `present` makes it a
+    /// PROT_NONE page that keeps its frame.
+    static func protect(_ va: UInt64, flags: UInt64) {
+        guard let e = leaf(va, create: false) else { return }
+        let v = k_load64(e)
+        guard v & (PTE.present | PTE.protNone) != 0 else { return }
+        let newFlags = flags & PTE.present != 0 ? flags : PTE.protNone
+        k_store64(e, (v & PTE.addressMask) | newFlags)
+        if v & PTE.present != 0 { k_invlpg(va) }
+    }
+
+    /// True if a PROT_NONE page is parked at `va`.
+    static func isProtNone(_ va: UInt64) -> Bool {
+        guard let e = leaf(va, create: false) else { return false }
+        return k_load64(e) & PTE.protNone != 0
+    }
+}

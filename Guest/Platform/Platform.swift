@@ -1,0 +1,117 @@
+import KernelASM
+
+/// The one place that knows whether the kernel runs as an ordinary ring-0 kernel
+/// (hardware KVM, or PVM's emulator) or in PVM native supervisor mode. Chosen once at
+/// boot; the rest of the kernel calls these and never asks (DESIGN.md §2).
+public enum PlatformMode {
+    case ring0
+    case pvmNative
+}
+
+enum Platform {
+    nonisolated(unsafe) static var mode: PlatformMode = .ring0
+    /// Every paging entry must carry U/S=1 (PVM host); kernel-only on hardware otherwise.
+    nonisolated(unsafe) static var pteUserAll = false
+
+    static let pvPageVirtual: UInt64 = BootLayout.directMapBase + BootLayout.pvPage
+    /// Incremented on every entry into the kernel; the VMM's watchdog reads it.
+    static let heartbeatVirtual: UInt64 = pvPageVirtual + 0x100
+
+    /// Decides the mode from what entry.S recorded: PVM requested by the VMM and the
+    /// CPL check after the MSR write says we really run in hardware ring 3.
+    static func detect() {
+        if boot_platform == BootPlatform.pvm.rawValue && boot_native_cpl == 3 {
+            mode = .pvmNative
+            platform_pvm_native = 1
+        } else {
+            mode = .ring0
+            platform_pvm_native = 0
+        }
+    }
+
+    static var name: String { mode == .pvmNative ? "pvm-native" : "ring0" }
+
+    // MARK: interrupts
+
+    /// Masks maskable interrupts: the virtual IF word under PVM (CLI is a trapping no-op
+    /// there, facts/pvm.md §3.2), CLI otherwise.
+    @inline(__always) static func disableInterrupts() {
+        if mode == .pvmNative { k_store64(pvPageVirtual, 0) } else { k_cli() }
+    }
+
+    /// Unmasks interrupts. Under PVM a held-back interrupt (bit 8) needs one trapping
+    /// instruction to be delivered (§3.8): reading CR2 is the cheapest one that works.
+    @inline(__always) static func enableInterrupts() {
+        if mode == .pvmNative {
+            if k_xchg64(pvPageVirtual, 1) & 0x100 != 0 { _ = k_read_cr2() }
+        } else {
+            k_sti()
+        }
+    }
+
+    /// Waits for the next interrupt.
+    static func idle() {
+        enableInterrupts()
+        k_hlt()
+    }
+
+    // MARK: faults
+
+    /// The faulting address of the current #PF: from the PV page (flag bit 4) under PVM,
+    /// where `mov %cr2` would trap, from CR2 otherwise.
+    @inline(__always) static func faultAddress() -> UInt64 {
+        mode == .pvmNative ? k_load64(pvPageVirtual + 8) : k_read_cr2()
+    }
+
+    @inline(__always) static func heartbeat() {
+        k_store64(heartbeatVirtual, k_load64(heartbeatVirtual) &+ 1)
+    }
+
+    // MARK: return to user
+
+    /// RFLAGS bits a program may keep (arithmetic flags, TF, DF, OF, AC, ID); IF and the
+    /// reserved bit 1 are forced on.
+    static let userFlagsMask: UInt64 = 0x0024_0dd5
+
+    /// Makes `frame` safe to leave through the platform's user return. Under PVM that
+    /// is SYSRETQ, which reloads RIP from RCX and RFLAGS from R11. When those registers
+    /// must survive (return from an exception, signal or exec), the real RIP, RCX and
+    /// R11 go below the red zone of the user stack and RIP becomes the trampoline.
+    /// Returns false if the user stack cannot take them (the caller kills the program).
+    static func prepareUserReturn(_ frame: inout TrapFrame, user: any UserMemory) -> Bool {
+        frame.rflags = (frame.rflags & userFlagsMask) | 0x202
+        frame.cs = UInt64(Selector.userCode)
+        frame.ss = UInt64(Selector.userData)
+        if frame.vector == TrapFrame.syscallVector {
+            // SYSCALL semantics: RCX = return RIP and R11 = RFLAGS afterwards, as on
+            // Linux, which lets PVM leave with a plain SYSRETQ.
+            frame.rcx = frame.rip
+            frame.r11 = frame.rflags
+        }
+        guard mode == .pvmNative else { return true }
+        if frame.rcx == frame.rip && frame.r11 == frame.rflags { return true }
+        let newRsp = frame.rsp &- 128 &- 24
+        var words: (UInt64, UInt64, UInt64) = (frame.r11, frame.rcx, frame.rip)
+        let ok = withUnsafeBytes(of: &words) { bytes -> Bool in
+            do throws(Errno) { try user.copyOut(bytes, to: newRsp); return true } catch { return false }
+        }
+        guard ok else { return false }
+        let trampoline = k_addr_trampoline()
+        frame.rsp = newRsp
+        frame.rip = trampoline
+        frame.rcx = trampoline
+        frame.r11 = frame.rflags
+        return true
+    }
+
+    // MARK: paging
+
+    /// Flags for intermediate entries of user mappings and for kernel-window leaves.
+    static var kernelPTEUserBit: UInt64 { pteUserAll ? PTE.user : 0 }
+
+    /// Sets the FS base for arch_prctl(ARCH_SET_FS): WRFSBASE is native under PVM;
+    /// WRMSR works everywhere, including KVM's emulator.
+    static func setFSBase(_ value: UInt64) {
+        if mode == .pvmNative { k_wrfsbase(value) } else { k_wrmsr(0xC000_0100, value) }
+    }
+}

@@ -1,0 +1,255 @@
+/*
+ * Swiftlet guest kernel: the first instructions, and every transition between the
+ * program (ring 3) and the kernel. Hand-written because Swift cannot run before the
+ * PVM switch (everything before it is emulated at ~1 us/instruction with no SSE) and
+ * cannot express trap frames.
+ *
+ * Entry contract (Guest/ABI/BootLayout.swift): 64-bit mode, paging on with the VMM's
+ * tables (only the kernel window 0x7e00_0000_0000 is mapped), RDI = FDT guest-physical
+ * address, RSI = BootPlatform (0 ring0, 1 pvm).
+ */
+#define DIRECT_MAP      0x7e0000000000
+#define PV_PAGE_GPA     0x1000
+#define PV_VIF          (DIRECT_MAP + PV_PAGE_GPA)
+#define MSR_PV_PAGE     0x4b564d10
+#define PV_FLAGS        0x14            /* bit 2: GS swap at SYSCALL, bit 4: CR2 in page */
+#define FRAME_SIZE      176             /* sizeof(TrapFrame) */
+#define F_VECTOR        120
+#define F_RIP           136
+#define F_CS            144
+#define F_RFLAGS        152
+#define F_RSP           160
+
+    .section .text.entry, "ax"
+    .globl _start
+_start:
+    cmpq $1, %rsi
+    jne 1f
+    /* PVM: turn on native supervisor mode. From the next instruction on we run in
+     * hardware ring 3 (facts/pvm.md §3.1). */
+    movl $MSR_PV_PAGE, %ecx
+    movl $(PV_PAGE_GPA | PV_FLAGS), %eax
+    xorl %edx, %edx
+    wrmsr
+    /* Self-check: in native mode %cs reads the host's user selector (RPL 3). */
+    movw %cs, %ax
+    andl $3, %eax
+    movq %rax, boot_native_cpl(%rip)
+    movabs $PV_VIF, %rax
+    movq $0, (%rax)                      /* virtual IF off until the kernel is ready */
+1:
+    movq %rsi, boot_platform(%rip)
+    leaq boot_stack_top(%rip), %rsp
+    rdtsc
+    shlq $32, %rdx
+    orq %rdx, %rax
+    movq %rax, boot_entry_tsc(%rip)
+    /* kmain(fdtPhysical, platform) never returns. */
+    call kmain
+2:  hlt
+    jmp 2b
+
+/* ---------------------------------------------------------------------------------
+ * Trap frame (matches TrapFrame in Platform/TrapFrame.swift, low to high address):
+ *   r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax  vector error
+ *   rip cs rflags rsp ss       (the hardware frame)
+ * 22 words = 176 bytes, so RSP stays 16-byte aligned for the call into Swift.
+ * ------------------------------------------------------------------------------ */
+.macro PUSH_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro POP_GPRS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+    .text
+/* SYSCALL from the program. RSP is still the user's and interrupts are masked (IF by
+ * SFMASK on hardware; the virtual IF reads 0 at entry under PVM). One CPU, so a global
+ * scratch slot holds the user RSP while we switch stacks. */
+    .globl syscall_entry
+    .p2align 4
+syscall_entry:
+    movq %rsp, saved_user_rsp(%rip)
+    movq kernel_stack_top(%rip), %rsp
+    pushq $0x2b                         /* ss */
+    pushq saved_user_rsp(%rip)          /* rsp */
+    pushq %r11                          /* rflags */
+    pushq $0x33                         /* cs */
+    pushq %rcx                          /* rip */
+    pushq $0                            /* error */
+    pushq $0x100                        /* vector: SYSCALL */
+    PUSH_GPRS
+    movq %rsp, %rdi
+    cld
+    call syscall_handler
+    jmp return_from_trap
+
+/* Exceptions and interrupts. Vectors without a CPU error code push a 0. */
+.macro ISR_NOERR n
+    .p2align 4
+isr_\n:
+    pushq $0
+    pushq $\n
+    jmp trap_common
+.endm
+.macro ISR_ERR n
+    .p2align 4
+isr_\n:
+    pushq $\n
+    jmp trap_common
+.endm
+
+trap_common:
+    PUSH_GPRS
+    movq %rsp, %rdi
+    cld
+    call trap_handler
+    /* fall through */
+
+/* Leave the kernel through the frame at RSP. */
+    .globl return_from_trap
+return_from_trap:
+    testb $3, F_CS(%rsp)
+    jz return_to_kernel
+    cmpq $1, platform_pvm_native(%rip)
+    je return_to_user_pvm
+    /* Ring 0 (hardware or emulated): an ordinary IRETQ. */
+    POP_GPRS
+    addq $16, %rsp
+    iretq
+
+/* PVM: the only correct way into user mode is a trapping SYSRETQ (facts/pvm.md §3.7):
+ * a native IRETQ to ring 3 is invisible to the hypervisor. SYSRETQ takes RIP from RCX
+ * and RFLAGS from R11, so the Swift side (Platform.prepareUserReturn) has already
+ * rewritten frames whose RCX/R11 must survive to go through the user trampoline. */
+return_to_user_pvm:
+    POP_GPRS
+    addq $16, %rsp                      /* vector, error */
+    /* Virtual IF on while still on the kernel stack: an interrupt arriving now is a
+     * kernel-mode event and pushes below RSP, over registers already popped. */
+    movabs $PV_VIF, %rcx
+    movq $1, (%rcx)
+    movq (%rsp), %rcx                   /* user rip */
+    movq 16(%rsp), %r11                 /* user rflags */
+    movq 24(%rsp), %rsp                 /* user rsp */
+    sysretq
+
+return_to_kernel:
+    POP_GPRS
+    addq $16, %rsp
+    iretq                               /* traps and is emulated under PVM; restores VIF */
+
+/* Runs in USER mode (its page carries U/S=1 under PVM). Restores the RCX and R11 that
+ * SYSRETQ consumed, then returns to the interrupted RIP and drops the red-zone gap. */
+    .p2align 4
+    .globl user_return_trampoline
+user_return_trampoline:
+    popq %r11
+    popq %rcx
+    retq $128
+
+ISR_NOERR 0
+ISR_NOERR 1
+ISR_NOERR 2
+ISR_NOERR 3
+ISR_NOERR 4
+ISR_NOERR 5
+ISR_NOERR 6
+ISR_NOERR 7
+ISR_ERR   8
+ISR_NOERR 9
+ISR_ERR   10
+ISR_ERR   11
+ISR_ERR   12
+ISR_ERR   13
+ISR_ERR   14
+ISR_NOERR 15
+ISR_NOERR 16
+ISR_ERR   17
+ISR_NOERR 18
+ISR_NOERR 19
+ISR_NOERR 20
+ISR_ERR   21
+.irp n, 22,23,24,25,26,27,28,29,30,31
+ISR_NOERR \n
+.endr
+.altmacro
+.set i, 32
+.rept 224
+    ISR_NOERR %i
+    .set i, i+1
+.endr
+.noaltmacro
+
+/* Table of the 256 stub addresses, read by the IDT builder in Swift. */
+    .section .rodata
+    .p2align 3
+    .globl isr_table
+.macro ISR_ADDR n
+    .quad isr_\n
+.endm
+isr_table:
+.altmacro
+.set i, 0
+.rept 256
+    ISR_ADDR %i
+    .set i, i+1
+.endr
+.noaltmacro
+
+    .data
+    .p2align 3
+    .globl boot_platform, boot_native_cpl, boot_entry_tsc, kernel_stack_top, platform_pvm_native
+boot_platform:       .quad 0
+boot_native_cpl:     .quad 0
+boot_entry_tsc:      .quad 0
+saved_user_rsp:      .quad 0
+kernel_stack_top:    .quad boot_stack_top
+platform_pvm_native: .quad 0
+
+    .bss
+    .p2align 12
+    .globl boot_stack_top, ist_stack_top
+boot_stack:
+    .skip 65536
+boot_stack_top:
+ist_stack:
+    .skip 16384
+ist_stack_top:
+
+/* enter_user(frame): start the program (or resume after exec) from a frame built in
+ * Swift at the top of the process's kernel stack. */
+    .text
+    .globl enter_user
+enter_user:
+    movq %rdi, %rsp
+    jmp return_from_trap
