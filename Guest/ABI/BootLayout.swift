@@ -41,7 +41,7 @@ public enum BootLayout {
 }
 
 /// Platform word passed in RSI at kernel entry (and mirrored in the FDT).
-public enum BootPlatform: UInt64 {
+public enum BootPlatform: UInt64, Sendable {
     /// Ordinary ring-0 kernel: hardware KVM (VMX/SVM), or PVM's instruction emulator.
     case ring0 = 0
     /// PVM host and native mode requested: the kernel writes MSR 0x4b564d10 first.

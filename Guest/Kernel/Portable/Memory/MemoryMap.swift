@@ -3,7 +3,7 @@ import GuestABI
 #endif
 
 /// Protection bits of a mapping (PROT_* in mman.h).
-public struct Protection: OptionSet, Equatable {
+public struct Protection: OptionSet, Equatable, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let read = Protection(rawValue: 1)
