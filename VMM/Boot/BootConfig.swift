@@ -1,11 +1,12 @@
 import GuestABI
 
-// Not `Sendable`: GuestABI's `BootPlatform` does not declare it (public enums of other modules
-// are not inferred). It is a plain value; add `Sendable` once GuestABI does.
+// `@unchecked` only because GuestABI's `BootPlatform` (a payload-free enum, so trivially
+// Sendable) does not declare `Sendable`; every other field is a Sendable value.
+// Make this a plain `Sendable` once GuestABI adds the conformance.
 
 /// Everything the VMM tells the guest kernel at boot, written into `/chosen` of the
 /// device tree (property names in `DTName`).
-public struct BootConfig: Equatable {
+public struct BootConfig: Equatable, @unchecked Sendable {
     public var memorySize: UInt64
     /// Guest-physical initramfs range, end exclusive (0, 0 when there is none).
     public var initrdStart: UInt64
