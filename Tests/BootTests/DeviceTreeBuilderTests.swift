@@ -91,6 +91,7 @@ import Glibc
         let tree = try DeviceTreeBuilder.build(c)
         #expect(UInt64(tree.count) <= BootLayout.fdtMaxSize)
         #expect(throws: DeviceTreeError.tooLarge(limit: 256)) { try DeviceTreeBuilder.build(Self.config, limit: 256) }
+        #expect(throws: DeviceTreeError.tooLarge(limit: 0)) { try DeviceTreeBuilder.build(Self.config, limit: 0) }
     }
 
     @Test(.enabled(if: access("/usr/bin/dtc", X_OK) == 0))

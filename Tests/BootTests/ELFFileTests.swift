@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Boot
 
@@ -121,5 +122,31 @@ import Testing
         let all: [ELFError] = [.notELF, .not64Bit, .notLittleEndian, .wrongMachine(3),
                                .notExecutable(type: 1), .truncated, .badProgramHeader(index: 2)]
         for e in all { #expect(!e.describeProblem().isEmpty && !e.describeProblem().contains("\n")) }
+    }
+}
+
+/// A real toolchain-produced binary, as a check that the synthetic images are not the
+/// only shape the parser accepts.
+@Suite struct HostBinaryELFTests {
+    static func readFile(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return bytes
+    }
+
+    @Test(.enabled(if: access("/bin/true", R_OK) == 0))
+    func parsesHostTrue() throws {
+        let bytes = try #require(Self.readFile("/bin/true"))
+        let elf = try ELFFile(bytes: bytes)
+        #expect(elf.type == .dyn)
+        #expect(elf.kind == .dynamic(interpreter: "/lib64/ld-linux-x86-64.so.2"))
+        #expect(elf.programHeaders.contains { $0.type == ProgramHeader.load })
     }
 }

@@ -83,6 +83,17 @@ import GuestMemory
         #expect(throws: KernelLoadError.noLoadableSegments) { try KernelImage.load(kernel([]), into: ram) }
     }
 
+    @Test func rejectsOverlappingSegments() throws {
+        let ram = try GuestRAM(size: Self.ramSize)
+        let image = kernel([text(0x20_1000, [1], memsz: 0x1000), text(0x20_0000, [2], memsz: 0x1800)])
+        #expect(throws: KernelLoadError.segmentsOverlap(index: 0, previous: 1)) {
+            try KernelImage.load(image, into: ram)
+        }
+        // Adjacent is fine.
+        let ok = kernel([text(0x20_1000, [1], memsz: 0x1000), text(0x20_0000, [2], memsz: 0x1000)])
+        #expect(try KernelImage.load(ok, into: ram).physicalEnd == 0x20_2000)
+    }
+
     @Test func rejectsEntryOutsideImageWithoutWriting() throws {
         let ram = try GuestRAM(size: Self.ramSize)
         let image = kernel([text(0x20_0000, [0x90])], entry: base + 0x30_0000)

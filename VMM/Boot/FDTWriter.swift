@@ -6,10 +6,16 @@ struct FDTWriter {
     private var buffer: [UInt8]
     private let limit: UInt64
 
+    /// Smallest buffer worth handing to libfdt (header + reserve map terminator).
+    static let minimumCapacity: UInt64 = 64
+
     init(capacity: UInt64) throws(DeviceTreeError) {
         limit = capacity
-        buffer = [UInt8](repeating: 0, count: Int(capacity))
-        try call { fdt in fdt_create(fdt, Int32(capacity)) }
+        guard capacity >= Self.minimumCapacity else { throw .tooLarge(limit: capacity) }
+        // libfdt sizes are Int32; a larger limit is simply more than any tree needs.
+        let usable = min(capacity, UInt64(Int32.max))
+        buffer = [UInt8](repeating: 0, count: Int(usable))
+        try call { fdt in fdt_create(fdt, Int32(usable)) }
         try call { fdt in fdt_finish_reservemap(fdt) }
     }
 

@@ -36,6 +36,7 @@ public enum KernelImage {
             if ph.memsz > 0, elf.entry >= ph.vaddr, elf.entry < ph.vaddr + ph.memsz { entryMapped = true }
         }
         guard entryMapped else { throw .entryOutsideImage(entry: elf.entry) }
+        try checkNoOverlap(segments)
 
         for (_, ph) in segments {
             do throws(GuestMemoryError) {
@@ -43,8 +44,8 @@ public enum KernelImage {
                 // The guest must not zero its own bss: under emulation every store is ~1 µs.
                 try zero(memory, at: ph.paddr + ph.filesz, count: ph.memsz - ph.filesz)
             } catch {
-                if case .outOfBounds(let a, let l) = error { throw .memory(.init(address: a, length: l)) }
-                throw .memory(.init(address: ph.paddr, length: ph.memsz))
+                if case .outOfBounds(let a, let l) = error { throw .memoryWriteFailed(address: a, length: l) }
+                throw .memoryWriteFailed(address: ph.paddr, length: ph.memsz)
             }
         }
         // `end` <= memory.size, so rounding up cannot overflow.
@@ -66,6 +67,17 @@ public enum KernelImage {
             throw .segmentNotInDirectMap(index: index, vaddr: ph.vaddr, paddr: ph.paddr)
         }
         return physEnd
+    }
+
+    /// Physical ranges must be disjoint (empty segments occupy nothing).
+    private static func checkNoOverlap(_ segments: [(offset: Int, element: ProgramHeader)]) throws(KernelLoadError) {
+        let sorted = segments.filter { $0.element.memsz > 0 }.sorted { $0.element.paddr < $1.element.paddr }
+        for (prev, next) in zip(sorted, sorted.dropFirst()) {
+            // validate() already proved paddr + memsz does not overflow.
+            if next.element.paddr < prev.element.paddr + prev.element.memsz {
+                throw .segmentsOverlap(index: next.offset, previous: prev.offset)
+            }
+        }
     }
 
     /// Zero-fills in bounded chunks (the protocol has no memset) to keep host memory flat.

@@ -17,8 +17,10 @@ public enum KernelLoadError: Error, Equatable, Sendable {
     case segmentNotInDirectMap(index: Int, vaddr: UInt64, paddr: UInt64)
     /// The entry point lies outside every loaded executable-range virtual address.
     case entryOutsideImage(entry: UInt64)
+    /// Two PT_LOAD segments share physical bytes; zeroing one's bss would clobber the other.
+    case segmentsOverlap(index: Int, previous: Int)
     /// Guest memory rejected a write (should not happen after the checks above).
-    case memory(GuestMemoryErrorDescription)
+    case memoryWriteFailed(address: UInt64, length: UInt64)
 
     public func describeProblem() -> String {
         func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
@@ -33,14 +35,8 @@ public enum KernelLoadError: Error, Equatable, Sendable {
         case .segmentNotInDirectMap(let i, let v, let p):
             return "kernel: segment \(i) virtual \(hex(v)) is not direct-map base + physical \(hex(p))"
         case .entryOutsideImage(let e): return "kernel: entry point \(hex(e)) is outside the loaded image"
-        case .memory(let d): return "kernel: guest memory write failed at \(hex(d.address)) (\(d.length) bytes)"
+        case .segmentsOverlap(let i, let p): return "kernel: segments \(p) and \(i) overlap in physical memory"
+        case .memoryWriteFailed(let a, let l): return "kernel: guest memory write failed at \(hex(a)) (\(l) bytes)"
         }
     }
-}
-
-/// The out-of-bounds range of a failed guest-memory write, kept as plain numbers so
-/// `KernelLoadError` stays `Equatable` without depending on `GuestMemoryError`'s shape.
-public struct GuestMemoryErrorDescription: Equatable, Sendable {
-    public var address: UInt64
-    public var length: UInt64
 }
