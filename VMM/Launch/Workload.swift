@@ -17,7 +17,8 @@ public struct Workload: Sendable {
     /// - Parameters:
     ///   - requireStaticELF: refuse programs that are not static x86_64 ELF (exit 126
     ///     early, with a clear message) — true until the guest can load `ld.so`.
-    ///   - currentDirectory: base for relative `--add` HOSTs (default: getcwd).
+    ///   - currentDirectory: base for relative `--add` HOSTs (default: the process's
+    ///     working directory).
     public static func assemble(
         program: String, arguments: [String] = [], adds: [AddSpec] = [],
         mtime: UInt32 = 0, requireStaticELF: Bool = true, currentDirectory: String? = nil
@@ -36,7 +37,10 @@ public struct Workload: Sendable {
             guard let cwd = currentDirectory ?? HostFiles.currentDirectory() else { throw .noCurrentDirectory }
             for add in adds {
                 let guest = add.guest ?? absolutePath(add.host, currentDirectory: cwd)
-                try WorkloadTree.add(host: add.host, guest: guest, to: &archive)
+                // An explicit base directory applies to host access too; joining (not
+                // normalizing) keeps ".." meaning what the host file system says.
+                let host = add.host.hasPrefix("/") || currentDirectory == nil ? add.host : cwd + "/" + add.host
+                try WorkloadTree.add(host: host, guest: guest, to: &archive)
             }
         }
         return Workload(initramfs: archive.finish(), initPath: initPath, argv: [program] + arguments)
