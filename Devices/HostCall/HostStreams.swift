@@ -47,6 +47,9 @@ public final class FileDescriptorStreams: HostStreams {
                 // Bytes already written stay written; report them rather than the error.
                 return total > 0 ? total : -Int(e)
             }
+            // A zero-byte write of a non-empty vector cannot make progress; stop
+            // rather than spin.
+            if n == 0 { return total }
             total += n
             // Skip fully written iovecs, then trim the partly written one.
             var done = n

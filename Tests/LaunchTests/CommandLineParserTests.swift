@@ -73,6 +73,9 @@ private func run(_ args: [String], env: [String: String] = hostEnv) throws -> Ru
         #expect(try run(["run", "-m", "64M", "p"]).memory == 64 << 20)
         #expect(try run(["run", "-m64M", "p"]).memory == 64 << 20)
         #expect(try run(["run", "-m=64M", "p"]).memory == 64 << 20)
+        #expect(try run(["run", "-m", "16M", "p"]).memory == 16 << 20)      // minimum
+        #expect(try run(["run", "-m", "3GiB", "p"]).memory == 3 << 30)      // maximum
+        #expect(try run(["run", "-m", "0x1000000", "p"]).memory == 16 << 20)
     }
 
     @Test func argumentsAfterProgramAreUntouched() throws {
@@ -123,6 +126,9 @@ private func run(_ args: [String], env: [String: String] = hostEnv) throws -> Ru
         (["run", "--memory", "abc", "p"], .invalidSize(option: "--memory", value: "abc"), "--memory: invalid size 'abc'"),
         (["run", "-m", "0", "p"], .invalidSize(option: "--memory", value: "0"), "--memory: invalid size '0'"),
         (["run", "--memory=99999999999G", "p"], .sizeOverflow(option: "--memory", value: "99999999999G"), "--memory: size '99999999999G' is too large"),
+        (["run", "-m", "8M", "p"], .memoryOutOfRange(value: "8M", reason: "is below the minimum of 16M"), "--memory: '8M' is below the minimum of 16M"),
+        (["run", "-m", "4G", "p"], .memoryOutOfRange(value: "4G", reason: "is above the maximum of 3072M"), "--memory: '4G' is above the maximum of 3072M"),
+        (["run", "-m", "16777217", "p"], .memoryOutOfRange(value: "16777217", reason: "is not a multiple of 4K"), "--memory: '16777217' is not a multiple of 4K"),
         (["run", "--timeout", "soon", "p"], .invalidNumber(option: "--timeout", value: "soon"), "--timeout: invalid number 'soon'"),
         (["run", "--timeout", "0", "p"], .invalidNumber(option: "--timeout", value: "0"), "--timeout: invalid number '0'"),
         (["run", "--timeout", "-1", "p"], .invalidNumber(option: "--timeout", value: "-1"), "--timeout: invalid number '-1'"),

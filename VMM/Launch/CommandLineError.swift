@@ -9,6 +9,9 @@ public enum CLIError: Error, Equatable, Sendable {
     case unexpectedValue(option: String)
     case invalidSize(option: String, value: String)
     case sizeOverflow(option: String, value: String)
+    /// A well-formed `--memory` the machine cannot have (too small, too large, not
+    /// page-granular).
+    case memoryOutOfRange(value: String, reason: String)
     case invalidNumber(option: String, value: String)
     case invalidPlatform(String)
     case invalidAdd(String)
@@ -34,6 +37,8 @@ public enum CLIError: Error, Equatable, Sendable {
             return "\(o): invalid size '\(v)'"
         case .sizeOverflow(let o, let v):
             return "\(o): size '\(v)' is too large"
+        case .memoryOutOfRange(let v, let reason):
+            return "--memory: '\(v)' \(reason)"
         case .invalidNumber(let o, let v):
             return "\(o): invalid number '\(v)'"
         case .invalidPlatform(let v):

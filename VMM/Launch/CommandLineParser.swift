@@ -1,3 +1,5 @@
+import GuestABI
+
 /// Hand-written parser for `swiftlet`'s arguments.
 ///
 /// Not swift-argument-parser: that links FoundationEssentials, and its load time would
@@ -105,6 +107,7 @@ public enum CommandLineParser {
                 throw .invalidSize(option: name, value: value)
             }
             if options.memory == 0 { throw .invalidSize(option: name, value: value) }
+            try checkMemory(options.memory, value: value)
         case .kernel:
             guard !value.isEmpty else { throw .missingValue(option: name) }
             options.kernelPath = value
@@ -125,6 +128,20 @@ public enum CommandLineParser {
             options.watchdog = try parseSeconds(value, option: name)
         case .kernelLog, .traceBoot, .selfTest, .testHang:
             preconditionFailure("\(option) is a flag")
+        }
+    }
+
+    /// Guest RAM is one page-granular slot that must hold the kernel and end below the
+    /// MMIO hole (`BootLayout`), so impossible sizes fail here, before any VM exists.
+    static func checkMemory(_ bytes: UInt64, value: String) throws(CLIError) {
+        if bytes < BootLayout.minRAM {
+            throw .memoryOutOfRange(value: value, reason: "is below the minimum of \(BootLayout.minRAM >> 20)M")
+        }
+        if bytes > BootLayout.maxRAM {
+            throw .memoryOutOfRange(value: value, reason: "is above the maximum of \(BootLayout.maxRAM >> 20)M")
+        }
+        if bytes % 4096 != 0 {
+            throw .memoryOutOfRange(value: value, reason: "is not a multiple of 4K")
         }
     }
 
