@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CKVM
 
 /// Everything that can go wrong talking to /dev/kvm. Each case renders as one line
 /// (`message`) that the CLI prints as is.
@@ -58,3 +59,6 @@ final class OwnedFD {
     init(_ raw: Int32) { self.raw = raw }
     deinit { close(raw) }
 }
+
+/// The host's time-stamp counter (rdtsc); guest TSC stamps use the same clock.
+public func readHostTSC() -> UInt64 { ckvm_rdtsc() }

@@ -87,3 +87,7 @@ public struct VCPUKicker: @unchecked Sendable {
 
     public func requestExit() { ckvm_set_immediate_exit(runArea, 1) }
 }
+
+/// Installs a no-op `signo` handler without SA_RESTART (so a blocked KVM_RUN returns
+/// EINTR) and unblocks `signo` in the calling thread. Returns 0 or -1 with errno set.
+public func installKickHandler(_ signo: Int32) -> Int32 { ckvm_install_kick_handler(signo) }

@@ -24,7 +24,8 @@ extension Machine {
             serial.flush()
         }
 
-        var progress = ProgressMonitor(start: MonotonicClock.micros(), rip: nil, heartbeat: heartbeat,
+        var progress = ProgressMonitor(start: MonotonicClock.micros(), rip: (try? vcpu.getRegisters())?.rip,
+                                       heartbeat: heartbeat,
                                        stallMicros: UInt64(config.watchdogSeconds * 1_000_000),
                                        timeoutMicros: config.timeoutSeconds.map { UInt64($0 * 1_000_000) })
         while true {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GuestABI
 import KVM
 
@@ -55,10 +58,18 @@ extension Machine {
             // Assign, never OR: a fresh vCPU has CD|NW set (facts/toolchain.md §3).
             s.cr0 = X86.cr0Entry
             s.cr3 = BootLayout.bootPML4
-            s.cr4 = X86.cr4PAE | X86.cr4OSFXSR | X86.cr4OSXMMEXCPT
-                | (xsave ? X86.cr4OSXSAVE : 0) | (fsgsbase ? X86.cr4FSGSBASE : 0)
+            s.cr4 = X86.cr4PAE | X86.cr4OSFXSR | X86.cr4OSXMMEXCPT | X86.cr4FSGSBASE
+                | (xsave ? X86.cr4OSXSAVE : 0)
             s.efer = X86.eferEntry
-            try vcpu.setSpecialRegisters(s)
+            do throws(KVMError) {
+                try vcpu.setSpecialRegisters(s)
+            } catch {
+                guard case .ioctl(_, let e) = error, e == EINVAL, !fsgsbase else { throw error }
+                // The PVM host's supported CPUID hides FSGSBASE yet KVM accepts the CR4
+                // bit (measured). Elsewhere, without the CPUID bit KVM refuses it.
+                s.cr4 &= ~X86.cr4FSGSBASE
+                try vcpu.setSpecialRegisters(s)
+            }
 
             if xsave { try vcpu.setXCR0(Self.entryXCR0(supported: cpuid.supportedXCR0)) }
             try vcpu.setFPU()
