@@ -30,7 +30,13 @@ extension Machine {
                                        timeoutMicros: config.timeoutSeconds.map { UInt64($0 * 1_000_000) })
         while true {
             let exit: VCPUExit
-            do throws(KVMError) { exit = try vcpu.run() } catch { return .hostFailure(error.message) }
+            watchdog.inGuest.store(true, ordering: .sequentiallyConsistent)
+            do throws(KVMError) {
+                exit = try vcpu.run()
+                watchdog.inGuest.store(false, ordering: .sequentiallyConsistent)
+            } catch {
+                return .hostFailure(error.message)
+            }
             switch exit {
             case .io(let port, let direction, let size, let count, let offset):
                 exitCounts.io += 1
@@ -38,10 +44,14 @@ extension Machine {
                                            offset: offset, ioHandler: ioHandler) {
                     return .stopped(stop)
                 }
+                // An exit is proof of life, and time the handler spent (waiting for
+                // stdin, say) must not count as a stalled guest.
+                progress.noteActivity(now: MonotonicClock.micros())
             case .mmio(_, let isWrite, _, _):
                 // No MMIO devices yet: writes are dropped, reads see zeros.
                 exitCounts.mmio += 1
                 if !isWrite { vcpu.setMMIOReadData(0) }
+                progress.noteActivity(now: MonotonicClock.micros())
             case .interrupted:
                 exitCounts.interrupted += 1
                 vcpu.immediateExit = false
@@ -97,7 +107,7 @@ extension Machine {
                     serial.write(offset: port - serialBase, value: data[at])
                 } else {
                     data[at] = serial.read(offset: port - serialBase)
-                    for j in 1..<max(width, 1) where j < width { data[at + j] = 0 }
+                    for j in 1..<width { data[at + j] = 0 }
                 }
                 continue
             }
@@ -141,6 +151,9 @@ struct ProgressMonitor {
         self.stallMicros = stallMicros
         self.timeoutMicros = timeoutMicros
     }
+
+    /// The guest exited to us: it is not stuck in the host.
+    mutating func noteActivity(now: UInt64) { lastProgress = now }
 
     mutating func sample(now: UInt64, rip: UInt64?, heartbeat: UInt64) -> Verdict {
         if let t = timeoutMicros, now &- start >= t { return .timedOut }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KVM
+import Synchronization
 
 /// The helper thread that makes a stuck KVM_RUN return. Every period it sets
 /// kvm_run.immediate_exit and sends SIGUSR1 to the vCPU thread; the no-op handler is
@@ -20,6 +21,10 @@ final class WatchdogThread: @unchecked Sendable {
     /// A pipe: writing to stopFDs[1] wakes the thread's poll on stopFDs[0].
     private var stopFDs: [Int32] = [-1, -1]
     private var thread: pthread_t = 0
+    /// True while the vCPU thread is inside (or about to enter) KVM_RUN. The signal is
+    /// sent only then, so host syscalls made by the I/O handler (a blocking read of
+    /// stdin, say) are not interrupted; immediate_exit alone catches the next entry.
+    let inGuest = Atomic<Bool>(false)
     private var running = false
 
     /// Installs the kick signal handler and unblocks it in the calling (vCPU) thread.
@@ -73,7 +78,7 @@ final class WatchdogThread: @unchecked Sendable {
             if r < 0 && errno != EINTR { return }
             if r == 0 {
                 kicker.requestExit()
-                pthread_kill(target, Self.signal)
+                if inGuest.load(ordering: .sequentiallyConsistent) { pthread_kill(target, Self.signal) }
             }
         }
     }
