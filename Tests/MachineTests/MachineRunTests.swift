@@ -137,8 +137,10 @@ struct MachineRunTests {
 
 @Suite struct MachineSetupTests {
     @Test func platformDetection() throws {
+        let t0 = Machine.monotonicMicros()
         let m = try Machine(config: MachineConfig(memorySize: 16 << 20))
-        print("host platform: \(m.hostPlatform), TSC \(m.tscKHz.map(String.init) ?? "unknown") kHz, "
+        let setup = Machine.monotonicMicros() - t0
+        print("Machine.init \(setup) µs; host platform: \(m.hostPlatform), TSC \(m.tscKHz.map(String.init) ?? "unknown") kHz, "
             + "detection \(m.platformDetectionMicros) µs")
         #expect([HostPlatform.hardware, .pvm, .emulatedOnly].contains(m.hostPlatform))
         #expect(m.tscKHz.map { $0 > 100_000 } == true)
