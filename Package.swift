@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
         .testTarget(name: "LaunchTests", dependencies: ["Launch"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM"], path: "Tests/MachineTests"),
     ]
 )
