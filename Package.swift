@@ -25,10 +25,10 @@ let package = Package(
         .target(name: "Boot", dependencies: ["GuestABI", "GuestMemory", "CFDT"], path: "VMM/Boot"),
         .target(name: "HostCall", dependencies: ["GuestABI", "GuestMemory"], path: "Devices/HostCall"),
         .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI"], path: "VMM/Machine"),
-        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "GuestABI"], path: "VMM/Launch"),
+        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI"], path: "VMM/Launch"),
         .executableTarget(
             name: "swiftlet",
-            dependencies: ["Launch"],
+            dependencies: ["Launch", "Machine"],
             path: "VMM/CLI",
             plugins: ["GuestKernelPlugin"]
         ),
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "BootTests", dependencies: ["Boot", "GuestMemory"], path: "Tests/BootTests"),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "GuestABI"], path: "Tests/GuestKernelTests"),
         .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
-        .testTarget(name: "LaunchTests", dependencies: ["Launch"], path: "Tests/LaunchTests"),
+        .testTarget(name: "LaunchTests", dependencies: ["Launch", "Machine"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM"], path: "Tests/MachineTests"),
     ]

@@ -1,0 +1,175 @@
+import Boot
+import GuestABI
+import GuestMemory
+import HostCall
+import KVM
+import Machine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swiftlet run`: assemble the workload, build the VM, boot the kernel, relay the
+/// program's I/O and exit status. Returns swiftlet's exit status (see `ExitCode`).
+public enum Runner {
+    /// Why the run loop stopped on a host call.
+    enum Stop { case exit(status: Int32, signal: Int32, reason: String?), panic(String) }
+
+    public static func run(_ options: RunOptions, defaultKernel: String, processStart: UInt64) -> Int32 {
+        var trace = BootTrace(enabled: options.traceBoot, processStart: processStart)
+
+        // The program and the initramfs.
+        let workload: Workload
+        do throws(WorkloadError) {
+            workload = try Workload.assemble(program: options.program, arguments: options.arguments, adds: options.adds)
+        } catch {
+            return fail(error.message, error.exitCode)
+        }
+
+        // The kernel image.
+        let kernelPath = options.kernelPath ?? defaultKernel
+        guard case .success(let kernelBytes) = HostFiles.readFile(kernelPath) else {
+            return fail("cannot read the guest kernel: \(kernelPath)")
+        }
+        let code = boot(options, workload: workload, kernelPath: kernelPath, kernelBytes: kernelBytes, trace: &trace)
+        trace.mark("vm-torn-down")      // the Machine (fds, guest RAM) is gone by now
+        trace.print()
+        return code
+    }
+
+    static func fail(_ message: String, _ code: ExitCode = .swiftletFailed) -> Int32 {
+        writeStderr("swiftlet: " + message + "\n")
+        return code.rawValue
+    }
+
+    static func boot(_ options: RunOptions, workload: Workload, kernelPath: String, kernelBytes: [UInt8],
+                     trace: inout BootTrace) -> Int32 {
+
+        // The VM.
+        let timeout: Double? = options.timeout.map { seconds($0) }
+        let config = MachineConfig(memorySize: options.memory, hugePages: true,
+                                   watchdogSeconds: max(seconds(options.watchdog), 0.01),
+                                   timeoutSeconds: timeout, kernelLog: options.kernelLog)
+        let machine: Machine
+        do throws(MachineError) { machine = try Machine(config: config) } catch {
+            return fail(error.message)
+        }
+        trace.mark("kvm-ready")
+        trace.calibrate(machine: machine)
+
+        let host = machine.hostPlatform
+        let platform: BootPlatform
+        switch options.platform {
+        case .auto: platform = host.bootPlatform
+        case .pvm:
+            guard host == .pvm else { return fail("--platform pvm: this host's /dev/kvm is not PVM (it is \(host))") }
+            platform = .pvm
+        case .emulated: platform = .ring0
+        }
+
+        // Guest memory: kernel image, boot tables, initramfs at the top of RAM, FDT.
+        let memory = machine.memory
+        let loaded: LoadedKernel
+        do throws(KernelLoadError) { loaded = try KernelImage.load(kernelBytes, into: memory) } catch {
+            return fail("guest kernel \(kernelPath): \(error.describeProblem())")
+        }
+        let initrdSize = UInt64(workload.initramfs.count)
+        let initrdStart = (memory.size &- initrdSize) & ~0xfff
+        // The kernel needs its image, a heap and room for the program's pages below it.
+        let minimumGap: UInt64 = 12 << 20
+        guard initrdSize < memory.size, initrdStart > loaded.physicalEnd, initrdStart - loaded.physicalEnd >= minimumGap else {
+            let need = (loaded.physicalEnd + minimumGap + initrdSize + (1 << 20) - 1) >> 20
+            return fail("--memory \(options.memory >> 20)M is too small for the kernel and a \(initrdSize >> 10) KiB program image (need at least \(need)M)")
+        }
+        let tssVirtual = BootLayout.directMapBase + 0x9000
+        let segments: Boot.BootSegments
+        do throws(GuestMemoryError) {
+            try memory.writeBytes(workload.initramfs, at: GuestAddress(initrdStart))
+            try BootPageTables.write(into: memory, userBitEverywhere: host == .pvm)
+            segments = try BootGDT.write(into: memory, tssBase: tssVirtual, tssLimit: 0x67)
+        } catch {
+            return fail("cannot set up guest memory: \(error)")
+        }
+
+        var random = [UInt8](repeating: 0, count: BootConfig.randomSize)
+        let urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        guard urandom >= 0, random.withUnsafeMutableBytes({ read(urandom, $0.baseAddress, $0.count) }) == random.count else {
+            return fail("cannot read /dev/urandom for the guest's random seed")
+        }
+        close(urandom)
+        var ws = winsize()
+        let haveWinsize = ioctl(1, UInt(TIOCGWINSZ), &ws) == 0 || ioctl(0, UInt(TIOCGWINSZ), &ws) == 0
+        var ttyMask: UInt32 = 0
+        for fd: Int32 in 0...2 where isatty(fd) == 1 { ttyMask |= 1 << UInt32(fd) }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let boot = BootConfig(
+            memorySize: memory.size, initrdStart: initrdStart, initrdEnd: initrdStart + initrdSize,
+            platform: platform, pteUserAll: host == .pvm, tscKHz: UInt32(clamping: machine.tscKHz ?? 0),
+            realtimeNanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec),
+            trace: options.traceBoot, ttyMask: ttyMask,
+            windowRows: haveWinsize ? ws.ws_row : 0, windowColumns: haveWinsize ? ws.ws_col : 0,
+            initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
+            selfTest: options.selfTest, testHang: options.testHang)
+        do {
+            let fdt = try DeviceTreeBuilder.build(boot)
+            try memory.writeBytes(fdt, at: GuestAddress(BootLayout.fdt))
+        } catch let error as DeviceTreeError {
+            return fail("cannot build the device tree: \(error.describeProblem())")
+        } catch {
+            return fail("cannot write the device tree: \(error)")
+        }
+        do throws(MachineError) {
+            try machine.start(entry: loaded.entry, rdi: BootLayout.fdt, rsi: platform.rawValue,
+                              entrySegments: EntrySegments(segments))
+        } catch {
+            return fail(error.message)
+        }
+        trace.mark("memory-ready")
+        if options.traceBoot {
+            writeStderr("swiftlet: trace: platform \(host) guest-mode \(platform == .pvm ? "pvm-native" : "ring0")\n")
+        }
+
+        // Run. Only the host-call port is ours; the serial port is handled by Machine.
+        signal(SIGPIPE, SIG_IGN)
+        let device = HostCallDevice(memory: memory, streams: FileDescriptorStreams())
+        let outcome = machine.run { (access: PortAccess) -> PortResult<Stop> in
+            guard access.port == HostCallPort.request else { return .unhandled }
+            guard access.direction == .out, access.size == 4 else { return .continue }
+            switch device.handle(requestAddress: access.value) {
+            case .continue: return .continue
+            case .exit(let status, let signal, let reason): return .stop(.exit(status: status, signal: signal, reason: reason))
+            case .panic(let message): return .stop(.panic(message))
+            }
+        }
+        trace.addGuest(device.traceRecords)
+
+        let code: Int32
+        switch outcome {
+        case .stopped(.exit(let status, let signal, let reason)):
+            if let reason, !reason.isEmpty { writeStderr("swiftlet: " + reason + "\n") }
+            code = ExitCode.forProgram(status: status, signal: signal)
+        case .stopped(.panic(let message)):
+            code = fail("guest kernel panic: " + message)
+        case .watchdog(let report):
+            code = fail("the guest made no progress for \(config.watchdogSeconds) s (watchdog); stopped it\n" + report)
+        case .timeout(let report):
+            code = fail("the run exceeded --timeout \(timeout ?? 0) s; stopped it\n" + report)
+        case .tripleFault(let report):
+            code = fail("the guest kernel crashed (triple fault)\n" + report)
+        case .internalError(let sub, let report):
+            code = fail("KVM could not run the guest (internal error \(sub))\n" + report)
+        case .failEntry(let reason, let report):
+            code = fail("KVM refused to enter the guest (reason \(reason))\n" + report)
+        case .halted:
+            code = fail("the guest kernel halted without reporting an exit status")
+        default:
+            code = fail("the VM stopped unexpectedly: \(outcome.kind)")
+        }
+        return code
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        let c = d.components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
