@@ -73,8 +73,8 @@ enum Platform {
     /// reserved bit 1 are forced on.
     static let userFlagsMask: UInt64 = 0x0024_0dd5
 
-    /// Makes `frame` safe to leave through the platform's user return. Under PVM that
-    /// is SYSRETQ, which reloads RIP from RCX and RFLAGS from R11. When those registers
+    /// Makes `frame` safe to leave through the user return, which is SYSRETQ on both
+    /// platforms (see entry.S): it reloads RIP from RCX and RFLAGS from R11. When those registers
     /// must survive (return from an exception, signal or exec), the real RIP, RCX and
     /// R11 go below the red zone of the user stack and RIP becomes the trampoline.
     /// Returns false if the user stack cannot take them (the caller kills the program).
@@ -88,7 +88,7 @@ enum Platform {
             frame.rcx = frame.rip
             frame.r11 = frame.rflags
         }
-        guard mode == .pvmNative else { return true }
+        guard frame.rip < BootLayout.userLimit else { return false }
         if frame.rcx == frame.rip && frame.r11 == frame.rflags { return true }
         let newRsp = frame.rsp &- 128 &- 24
         var words: (UInt64, UInt64, UInt64) = (frame.r11, frame.rcx, frame.rip)
@@ -109,9 +109,18 @@ enum Platform {
     /// Flags for intermediate entries of user mappings and for kernel-window leaves.
     static var kernelPTEUserBit: UInt64 { pteUserAll ? PTE.user : 0 }
 
-    /// Sets the FS base for arch_prctl(ARCH_SET_FS): WRFSBASE is native under PVM;
-    /// WRMSR works everywhere, including KVM's emulator.
+    /// CR4.FSGSBASE, as the VMM set it (read once at boot).
+    nonisolated(unsafe) static var hasFSGSBase = false
+
+    static func detectFeatures() {
+        hasFSGSBase = k_read_cr4() & (1 << 16) != 0
+    }
+
+    /// Sets the FS base for arch_prctl(ARCH_SET_FS). WRFSBASE is unprivileged and native
+    /// everywhere it exists. Measured on the PVM host with `--platform emulated`: after
+    /// the first return to user mode the syscall path no longer runs at CPL0 (the saved
+    /// CS is 0x33), so WRMSR there raises #GP; WRMSR is only the fallback.
     static func setFSBase(_ value: UInt64) {
-        if mode == .pvmNative { k_wrfsbase(value) } else { k_wrmsr(0xC000_0100, value) }
+        if hasFSGSBase { k_wrfsbase(value) } else { k_wrmsr(0xC000_0100, value) }
     }
 }

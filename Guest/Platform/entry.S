@@ -140,24 +140,27 @@ trap_common:
 return_from_trap:
     testb $3, F_CS(%rsp)
     jz return_to_kernel
-    cmpq $1, platform_pvm_native(%rip)
-    je return_to_user_pvm
-    /* Ring 0 (hardware or emulated): an ordinary IRETQ. */
-    POP_GPRS
-    addq $16, %rsp
-    iretq
 
-/* PVM: the only correct way into user mode is a trapping SYSRETQ (facts/pvm.md §3.7):
- * a native IRETQ to ring 3 is invisible to the hypervisor. SYSRETQ takes RIP from RCX
- * and RFLAGS from R11, so the Swift side (Platform.prepareUserReturn) has already
- * rewritten frames whose RCX/R11 must survive to go through the user trampoline. */
-return_to_user_pvm:
+/* Every return to user mode is a SYSRETQ, on both platforms. Under PVM it is the only
+ * correct way (facts/pvm.md §3.7): a native IRETQ to ring 3 is invisible to the
+ * hypervisor. On a PVM host running the plain ring-0 path (--platform emulated) an
+ * emulated IRETQ to ring 3 likewise leaves the hypervisor's mode tracking in supervisor
+ * mode, so the next SYSCALL ran the kernel natively at CPL 3 (measured: saved CS 0x33,
+ * WRMSR then #GP). On hardware SYSRETQ is simply the fast path. SYSRETQ takes RIP from
+ * RCX and RFLAGS from R11, so Platform.prepareUserReturn has already rewritten frames
+ * whose RCX/R11 must survive to go through the user trampoline, and checked that RIP is
+ * canonical (a non-canonical RCX makes SYSRETQ fault in ring 0 on Intel). */
+return_to_user:
     POP_GPRS
     addq $16, %rsp                      /* vector, error */
     /* Virtual IF on while still on the kernel stack: an interrupt arriving now is a
-     * kernel-mode event and pushes below RSP, over registers already popped. */
+     * kernel-mode event and pushes below RSP, over registers already popped. On the
+     * ring-0 path the word is unused and R11's IF does the job. */
+    cmpq $1, platform_pvm_native(%rip)
+    jne 1f
     movabs $PV_VIF, %rcx
     movq $1, (%rcx)
+1:
     movq (%rsp), %rcx                   /* user rip */
     movq 16(%rsp), %r11                 /* user rflags */
     movq 24(%rsp), %rsp                 /* user rsp */

@@ -26,6 +26,7 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
         kernelPanic("exception \(vector) in the kernel", frame: frame)
     }
     let f = frame.pointee
+    if vector < 32 && vector != 14 { KernelLog.line("user exception \(vector):\n" + f.dump()) }
     switch vector {
     case 14:
         let address = Platform.faultAddress()
