@@ -138,6 +138,7 @@ public final class Inode {
         let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
         guard !overflow, end <= VFSLimits.maxFileSize else { throw .EFBIG }
         makeWritable()
+        let oldCount = data.count
         if end > UInt64(data.count) { try resize(to: end) }
         var failure: Errno?
         data.withUnsafeMutableBytes { all in
@@ -145,6 +146,10 @@ public final class Inode {
                 try fill(UnsafeMutableRawBufferPointer(rebasing: all[Int(offset)..<Int(end)]))
             } catch { failure = error }
         }
-        if let failure { throw failure }
+        if let failure {
+            // A fault in the source must not leave the file grown by zeros.
+            if data.count > oldCount { data.removeSubrange(oldCount...) }
+            throw failure
+        }
     }
 }

@@ -49,7 +49,9 @@ extension Process {
                 if flags & LinuxOpen.exclusive != 0 { throw .EEXIST }
                 if existing.kind == .symlink {
                     if noFollow { throw .ELOOP }
-                    inode = try resolver.resolve(path, from: start, followFinal: true)
+                    let opened = try fileOpenThroughLink(existing, in: dir, mode: mode, resolver: &resolver)
+                    inode = opened.0
+                    created = opened.1
                 } else {
                     inode = existing
                 }
@@ -89,5 +91,26 @@ extension Process {
         let file = OpenFile(inode: inode, object: object, statusFlags: status,
                             path: fileAbsolutePath(path, start: start))
         return UInt64(try files.install(file, closeOnExec: flags & LinuxOpen.closeOnExec != 0))
+    }
+
+    /// O_CREAT through an existing symlink: open its target, creating it (one level)
+    /// when the link dangles, as Linux does.
+    private func fileOpenThroughLink(_ link: Inode, in dir: Inode, mode: UInt32,
+                                     resolver: inout PathResolver) throws(Errno) -> (Inode, Bool) {
+        let target = ProcFS.symlinkTarget(of: link, process: self)
+        do throws(Errno) {
+            return (try resolver.resolve(target, from: dir, followFinal: true), false)
+        } catch {
+            guard error == .ENOENT, !target.isEmpty else { throw error }
+            let parent = try resolver.resolveParent(target, from: dir)
+            guard !parent.name.isEmpty, !VFSName.isDot(parent.name), !VFSName.isDotDot(parent.name),
+                  !parent.trailingSlash, parent.directory.child(named: parent.name, process: self) == nil
+            else { throw .ENOENT }
+            guard parent.directory.isLive else { throw .ENOENT }
+            guard parent.directory.synthetic == .none else { throw .EACCES }
+            let made = fs.tmpfs.makeInode(.regular, permissions: mode & ~fs.umask & 0o7777)
+            parent.directory.addEntry(parent.name, made, now: fileNow())
+            return (made, true)
+        }
     }
 }

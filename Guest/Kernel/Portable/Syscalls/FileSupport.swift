@@ -117,3 +117,11 @@ extension Process {
         try user.copyOut(b.bytes, to: address)
     }
 }
+
+extension Process {
+    func fileStoreUInt64(_ value: UInt64, at address: UInt64) throws(Errno) {
+        var b = StructWriter(count: 8)
+        b.put(value, at: 0)
+        try user.copyOut(b.bytes, to: address)
+    }
+}
