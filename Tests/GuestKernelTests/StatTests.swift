@@ -112,3 +112,12 @@ import Testing
         #expect(h.memory.u64(buf) == 0x9fa0)
     }
 }
+
+@Suite struct GetdentsFaultTests {
+    @Test func faultDoesNotConsumeEntries() throws {
+        let h = try Harness()
+        let fd = try h.open("/", LinuxOpen.directory)
+        #expect(errnoOf { () throws(Errno) in try h.process.sysGetdents64(SyscallArgs(UInt64(fd), 0x100, 512)) } == .EFAULT)
+        #expect(try h.list(fd) == [".", "..", "tmp", "dev", "proc"])
+    }
+}

@@ -12,6 +12,7 @@ extension Process {
         guard let dir = file.inode, dir.kind == .directory else { throw .ENOTDIR }
         let capacity = Int(Swift.min(a.a2, UInt64(Int32.max)))
         guard dir.isLive else { return 0 }
+        let startOffset = file.offset
         var out: [UInt8] = []
         func emit(_ name: [UInt8], ino: UInt64, type: UInt8, cookie: Int64) -> Bool {
             let length = (19 + name.count + 1 + 7) & ~7
@@ -40,7 +41,10 @@ extension Process {
             }
         }
         if out.isEmpty && full { throw .EINVAL }  // buffer too small for one record
-        try user.copyOut(out, to: a.a1)
+        do throws(Errno) { try user.copyOut(out, to: a.a1) } catch {
+            file.offset = startOffset  // nothing was delivered: the next call repeats it
+            throw error
+        }
         return UInt64(out.count)
     }
 
