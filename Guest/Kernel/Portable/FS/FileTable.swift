@@ -1,4 +1,83 @@
-/// STUB: replaced by the VFS work (open file descriptions, fd flags).
+#if canImport(GuestABI)
+import GuestABI
+#endif
+
+/// The descriptor table: descriptor → (open file description, FD_CLOEXEC).
 public final class FileTable {
+    struct Slot {
+        var file: OpenFile
+        var closeOnExec: Bool
+    }
+
+    var slots: [Slot?] = []
+    /// RLIMIT_NOFILE.
+    public var limit: Int = VFSLimits.openFiles
+
     public init() {}
+
+    public func get(_ fd: Int32) throws(Errno) -> OpenFile {
+        guard fd >= 0, Int(fd) < slots.count, let slot = slots[Int(fd)] else { throw .EBADF }
+        return slot.file
+    }
+
+    public func isOpen(_ fd: Int32) -> Bool { (try? get(fd)) != nil }
+
+    /// Installs `file` at the lowest free descriptor ≥ `minimum` (EMFILE at the limit).
+    @discardableResult
+    public func install(_ file: OpenFile, closeOnExec: Bool, minimum: Int32 = 0) throws(Errno) -> Int32 {
+        guard minimum >= 0 else { throw .EINVAL }
+        var fd = Int(minimum)
+        while fd < slots.count && slots[fd] != nil { fd += 1 }
+        guard fd < limit else { throw .EMFILE }
+        try install(file, at: Int32(fd), closeOnExec: closeOnExec)
+        return Int32(fd)
+    }
+
+    /// Installs `file` at exactly `fd`, closing what was there (dup2 semantics).
+    public func install(_ file: OpenFile, at fd: Int32, closeOnExec: Bool) throws(Errno) {
+        guard fd >= 0, Int(fd) < limit else { throw .EBADF }
+        while slots.count <= Int(fd) { slots.append(nil) }
+        file.retain()
+        let old = slots[Int(fd)]
+        slots[Int(fd)] = Slot(file: file, closeOnExec: closeOnExec)
+        old?.file.releaseDescriptor()
+    }
+
+    public func close(_ fd: Int32) throws(Errno) {
+        let file = try get(fd)
+        slots[Int(fd)] = nil
+        while let last = slots.last, last == nil { slots.removeLast() }
+        file.releaseDescriptor()
+    }
+
+    public func closeOnExec(_ fd: Int32) throws(Errno) -> Bool {
+        _ = try get(fd)
+        return slots[Int(fd)]!.closeOnExec
+    }
+
+    public func setCloseOnExec(_ fd: Int32, _ value: Bool) throws(Errno) {
+        _ = try get(fd)
+        slots[Int(fd)]!.closeOnExec = value
+    }
+
+    /// Open descriptors in increasing order.
+    public var openDescriptors: [Int32] {
+        var out: [Int32] = []
+        for i in slots.indices where slots[i] != nil { out.append(Int32(i)) }
+        return out
+    }
+
+    /// execve: close every FD_CLOEXEC descriptor.
+    public func closeAllOnExec() {
+        for fd in openDescriptors where slots[Int(fd)]!.closeOnExec { try? close(fd) }
+    }
+
+    /// fork without CLONE_FILES: a new table sharing the open file descriptions.
+    public func duplicate() -> FileTable {
+        let copy = FileTable()
+        copy.limit = limit
+        copy.slots = slots
+        for slot in slots { slot?.file.retain() }
+        return copy
+    }
 }

@@ -1,0 +1,74 @@
+#if canImport(GuestABI)
+import GuestABI
+#endif
+
+/// Something other than a tmpfs inode behind an open file: a character device, the
+/// console, and (from other families) pipes, sockets, eventfds. Class-bound so the
+/// guest can hold it as an existential.
+public protocol FileObject: AnyObject {
+    func read(_ file: OpenFile, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int
+    func write(_ file: OpenFile, from buffer: UnsafeRawBufferPointer) throws(Errno) -> Int
+    /// ioctl requests the VFS does not handle generically. Default: ENOTTY.
+    func ioctl(_ file: OpenFile, request: UInt32, argument: UInt64, process: Process) throws(Errno) -> UInt64
+    /// S_IF* type for fstat when the file has no inode (e.g. S_IFIFO).
+    var fileTypeBits: UInt32 { get }
+    /// Text of /proc/self/fd/N when the file has no path (e.g. "pipe:[7]").
+    var procLinkTarget: [UInt8] { get }
+    /// The last descriptor referring to the open file description was closed.
+    func release()
+}
+
+extension FileObject {
+    public func ioctl(_ file: OpenFile, request: UInt32, argument: UInt64, process: Process) throws(Errno) -> UInt64 {
+        throw .ENOTTY
+    }
+    public var procLinkTarget: [UInt8] { VFSBytes.ascii("anon_inode:[unknown]") }
+    public func release() {}
+}
+
+/// An open file description (struct file): shared by dup'ed descriptors, so the
+/// offset and status flags are shared too.
+public final class OpenFile {
+    /// The tmpfs node, if any (regular files, directories, device nodes, /proc files).
+    public let inode: Inode?
+    public let object: (any FileObject)?
+    public var offset: UInt64 = 0
+    /// Access mode plus O_APPEND, O_NONBLOCK, ... as F_GETFL reports them.
+    public var statusFlags: UInt32
+    /// The path it was opened by (for /proc/self/fd).
+    public var path: [UInt8]
+    /// Descriptors referring to this description (all processes).
+    public internal(set) var descriptorCount = 0
+
+    public init(inode: Inode?, object: (any FileObject)?, statusFlags: UInt32, path: [UInt8]) {
+        self.inode = inode
+        self.object = object
+        self.statusFlags = statusFlags
+        self.path = path
+    }
+
+    var accessMode: UInt32 { statusFlags & LinuxOpen.accessModeMask }
+    public var isPathOnly: Bool { statusFlags & LinuxOpen.path != 0 }
+    public var isReadable: Bool { !isPathOnly && (accessMode == LinuxOpen.readOnly || accessMode == LinuxOpen.readWrite) }
+    public var isWritable: Bool { !isPathOnly && (accessMode == LinuxOpen.writeOnly || accessMode == LinuxOpen.readWrite) }
+    public var isNonBlocking: Bool { statusFlags & LinuxOpen.nonBlock != 0 }
+
+    /// Seekable: regular files, directories and /proc text; not devices, pipes or sockets.
+    var isSeekable: Bool {
+        guard object == nil, let inode else { return false }
+        return inode.kind != .characterDevice
+    }
+
+    /// st_mode of whatever this file is.
+    var mode: UInt32 {
+        if let inode { return inode.mode }
+        return (object?.fileTypeBits ?? 0) | 0o600
+    }
+
+    func retain() { descriptorCount += 1 }
+
+    func releaseDescriptor() {
+        descriptorCount -= 1
+        if descriptorCount == 0 { object?.release() }
+    }
+}

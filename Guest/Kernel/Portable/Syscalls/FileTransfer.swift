@@ -1,0 +1,120 @@
+#if canImport(GuestABI)
+import GuestABI
+#endif
+
+/// The data path shared by read/write and their vector and positional forms.
+extension Process {
+    /// Largest kernel bounce buffer for device and console transfers.
+    static let fileChunk = 64 * 1024
+
+    /// Reads up to `count` bytes from `file` to user `address`, at `position` (pread)
+    /// or at and advancing the file offset.
+    func fileRead(_ file: OpenFile, to address: UInt64, count: Int, at position: UInt64?) throws(Errno) -> Int {
+        guard file.isReadable else { throw .EBADF }
+        if let inode = file.inode, inode.kind == .directory { throw .EISDIR }
+        if let object = file.object {
+            let n = Swift.min(count, Self.fileChunk)
+            if n == 0 { return 0 }
+            return try withFileScratch(n) { (buffer) throws(Errno) -> Int in
+                let got = try object.read(file, into: buffer)
+                try user.copyOut(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), to: address)
+                return got
+            }
+        }
+        guard let inode = file.inode else { throw .EINVAL }
+        let start = position ?? file.offset
+        let got: Int
+        if case .procText(let kind) = inode.synthetic {
+            let text = ProcFS.text(kind, process: self)
+            let from = start < UInt64(text.count) ? Int(start) : text.count
+            let n = Swift.min(count, text.count - from)
+            try user.copyOut([UInt8](text[from..<(from + n)]), to: address)
+            got = n
+        } else {
+            guard inode.kind == .regular else { throw .EINVAL }
+            got = try inode.withContents(at: start, count: count) { (src) throws(Errno) -> Int in
+                try user.copyOut(src, to: address)
+                return src.count
+            }
+        }
+        if position == nil { file.offset = start + UInt64(got) }
+        return got
+    }
+
+    /// Writes `count` bytes from user `address` to `file`.
+    func fileWrite(_ file: OpenFile, from address: UInt64, count: Int, at position: UInt64?) throws(Errno) -> Int {
+        guard file.isWritable else { throw .EBADF }
+        if let object = file.object {
+            var done = 0
+            while done < count {
+                let n = Swift.min(count - done, Self.fileChunk)
+                let wrote: Int
+                do throws(Errno) {
+                    wrote = try withFileScratch(n) { (buffer) throws(Errno) -> Int in
+                        try user.copyIn(buffer, from: address + UInt64(done))
+                        return try object.write(file, from: UnsafeRawBufferPointer(buffer))
+                    }
+                } catch {
+                    if done > 0 { return done }
+                    throw error
+                }
+                done += wrote
+                if wrote < n { break }
+            }
+            return done
+        }
+        guard let inode = file.inode, inode.kind == .regular, inode.synthetic == .none else { throw .EINVAL }
+        if count == 0 { return 0 }
+        // O_APPEND wins even over pwrite's offset (Linux behaviour, see pwrite(2) BUGS).
+        let start = file.statusFlags & LinuxOpen.append != 0 ? inode.size : (position ?? file.offset)
+        try inode.write(at: start, count: count) { (dst) throws(Errno) in try user.copyIn(dst, from: address) }
+        let now = fileNow()
+        inode.modifyTime = now; inode.changeTime = now
+        if position == nil { file.offset = start + UInt64(count) }
+        return count
+    }
+
+    /// Validates and copies in an iovec array (readv(2): at most UIO_MAXIOV entries, and
+    /// the total must fit in ssize_t, else EINVAL).
+    func fileIOVecs(_ address: UInt64, count: UInt64) throws(Errno) -> [(base: UInt64, length: Int)] {
+        let n = Int64(count.asInt32)
+        guard n >= 0, n <= Int64(VFSLimits.iovMax) else { throw .EINVAL }
+        var out: [(base: UInt64, length: Int)] = []
+        var total: UInt64 = 0
+        for i in 0..<Int(n) {
+            let entry = address &+ UInt64(i) * 16
+            let base = try fileLoadUInt64(at: entry)
+            let length = try fileLoadUInt64(at: entry &+ 8)
+            guard length <= UInt64(Int64.max) else { throw .EINVAL }
+            let (sum, overflow) = total.addingReportingOverflow(length)
+            guard !overflow, sum <= UInt64(Int64.max) else { throw .EINVAL }
+            total = sum
+            out.append((base, Int(Swift.min(length, VFSLimits.maxTransfer))))
+        }
+        return out
+    }
+
+    /// Runs one transfer per iovec until one comes up short; a failure after progress
+    /// reports the progress.
+    func fileVector(_ vecs: [(base: UInt64, length: Int)], _ one: (UInt64, Int) throws(Errno) -> Int) throws(Errno) -> Int {
+        var total = 0
+        for v in vecs where v.length > 0 {
+            let n: Int
+            do throws(Errno) { n = try one(v.base, v.length) } catch {
+                if total > 0 { return total }
+                throw error
+            }
+            total += n
+            if n < v.length || total >= Int(VFSLimits.maxTransfer) { break }
+        }
+        return total
+    }
+
+    func filePosition(_ raw: UInt64, _ file: OpenFile) throws(Errno) -> UInt64 {
+        guard raw.asFileOffset >= 0 else { throw .EINVAL }
+        guard file.isSeekable else { throw .ESPIPE }
+        return raw
+    }
+
+    static func fileCount(_ raw: UInt64) -> Int { Int(Swift.min(raw, VFSLimits.maxTransfer)) }
+}
