@@ -8,6 +8,15 @@ extension Process {
 
     var space: UserSpace { Kernel.space! }
 
+    /// The inode behind a file mapping: EBADF for a bad fd, EACCES unless it was opened
+    /// for reading, ENODEV for things that are not regular files (pipes, devices).
+    func mmapFile(fd: Int32) throws(Errno) -> Inode {
+        let file = try files.get(fd)
+        guard file.isReadable else { throw .EACCES }
+        guard let inode = file.inode, inode.isRegularFile else { throw .ENODEV }
+        return inode
+    }
+
     func sysBrk(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let want = a.a0
         let m = memory
