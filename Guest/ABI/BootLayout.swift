@@ -30,6 +30,10 @@ public enum BootLayout {
     /// Flattened device tree, at most `fdtMaxSize` bytes.
     public static let fdt: UInt64 = 0x10000
     public static let fdtMaxSize: UInt64 = 0x10000
+    /// The kernel log ring (`KernelLogRing`): the guest appends every line here, so the
+    /// VMM can show the log after a failure without the guest paying an exit per line.
+    public static let logRing: UInt64 = 0x20000
+    public static let logRingSize: UInt64 = 0x10000
     /// Lowest physical address the kernel image may use (2 MiB aligned for large pages).
     public static let kernelPhysBase: UInt64 = 0x20_0000
     /// Guest RAM is one slot at GPA 0; at most this much, so it ends below the MMIO hole.

@@ -28,6 +28,10 @@ public enum DTName {
     public static let envp = "swiftlet,envp"
     /// 32 random bytes from the host, seeding AT_RANDOM and getrandom.
     public static let random = "swiftlet,random"
+    /// u32 1 when the kernel log should also go out on the serial port as it is written
+    /// (`--kernel-log`). Each serial byte is an exit (~50 µs under PVM), so by default
+    /// the log only goes to the in-memory ring.
+    public static let kernelLog = "swiftlet,kernel-log"
     /// u32 1 when the kernel self-test (10M-iteration timed loop) should run.
     public static let selfTest = "swiftlet,self-test"
     /// u32 test hook: 1 = hang forever in the kernel after init (watchdog test).

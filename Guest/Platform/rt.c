@@ -155,7 +155,7 @@ static char line[256];
 static unsigned line_len;
 int putchar(int c) {
     line[line_len++] = (char)c;
-    if (c == '\n' || line_len == sizeof line) { k_outsb(0x3f8, line, line_len); line_len = 0; }
+    if (c == '\n' || line_len == sizeof line) { extern void kernel_log_bytes(const char *, uint64_t); kernel_log_bytes(line, line_len); line_len = 0; }
     return c;
 }
 

@@ -28,6 +28,8 @@ public struct BootConfig: Equatable, @unchecked Sendable {
     /// Exactly `BootConfig.randomSize` bytes for AT_RANDOM and the guest's entropy pool.
     public var random: [UInt8]
     public var selfTest: Bool
+    /// Mirror the kernel log to the serial port as it is written (`--kernel-log`).
+    public var kernelLog: Bool = false
     public var testHang: Bool
     public var bootargs: String
 

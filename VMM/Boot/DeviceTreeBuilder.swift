@@ -51,6 +51,7 @@ public enum DeviceTreeBuilder {
         try w.property(DTName.envp, strings: c.envp)
         try w.property(DTName.random, bytes: c.random)
         try w.property(DTName.selfTest, u32: flag(c.selfTest))
+        try w.property(DTName.kernelLog, u32: flag(c.kernelLog))
         try w.property(DTName.testHang, u32: flag(c.testHang))
     }
 }

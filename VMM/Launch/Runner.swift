@@ -102,7 +102,7 @@ public enum Runner {
         for fd: Int32 in 0...2 where isatty(fd) == 1 { ttyMask |= 1 << UInt32(fd) }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let boot = BootConfig(
+        var boot = BootConfig(
             memorySize: memory.size, initrdStart: initrdStart, initrdEnd: initrdStart + initrdSize,
             platform: platform, pteUserAll: host == .pvm, tscKHz: UInt32(clamping: machine.tscKHz ?? 0),
             realtimeNanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec),
@@ -110,6 +110,7 @@ public enum Runner {
             windowRows: haveWinsize ? ws.ws_row : 0, windowColumns: haveWinsize ? ws.ws_col : 0,
             initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
+        boot.kernelLog = options.kernelLog
         do {
             let fdt = try DeviceTreeBuilder.build(boot)
             try memory.writeBytes(fdt, at: GuestAddress(BootLayout.fdt))
@@ -142,6 +143,13 @@ public enum Runner {
             }
         }
         trace.addGuest(device.traceRecords)
+        /// The guest's own log ring, for failure reports (read after the vCPU stopped).
+        func guestLog() -> String {
+            guard !options.kernelLog,
+                  let ring = try? memory.readBytes(at: GuestAddress(BootLayout.logRing), count: Int(BootLayout.logRingSize)) else { return "" }
+            let tail = KernelLogRing.tail(ring, limit: 4096)
+            return tail.isEmpty ? "" : "\nkernel log (last \(tail.count) bytes):\n" + String(decoding: tail, as: UTF8.self)
+        }
 
         let code: Int32
         switch outcome {
@@ -149,15 +157,15 @@ public enum Runner {
             if let reason, !reason.isEmpty { writeStderr("swiftlet: " + reason + "\n") }
             code = ExitCode.forProgram(status: status, signal: signal)
         case .stopped(.panic(let message)):
-            code = fail("guest kernel panic: " + message)
+            code = fail("guest kernel panic: " + message + guestLog())
         case .watchdog(let report):
             code = fail("the guest made no progress for \(config.watchdogSeconds) s (watchdog); stopped it\n" + report)
         case .timeout(let report):
             code = fail("the run exceeded --timeout \(timeout ?? 0) s; stopped it\n" + report)
         case .tripleFault(let report):
-            code = fail("the guest kernel crashed (triple fault)\n" + report)
+            code = fail("the guest kernel crashed (triple fault)\n" + report + guestLog())
         case .internalError(let sub, let report):
-            code = fail("KVM could not run the guest (internal error \(sub))\n" + report)
+            code = fail("KVM could not run the guest (internal error \(sub))\n" + report + guestLog())
         case .failEntry(let reason, let report):
             code = fail("KVM refused to enter the guest (reason \(reason))\n" + report)
         case .halted:

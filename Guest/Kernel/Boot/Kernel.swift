@@ -62,3 +62,11 @@ func kernelHeapCorrupt(_ pointer: UInt64) {
 func kernelPanicC(_ message: UnsafePointer<CChar>) {
     kernelPanic("runtime: stack protector")
 }
+
+/// putchar() in rt.c (Embedded Swift's print) hands complete lines here.
+@_cdecl("kernel_log_bytes")
+func kernelLogBytes(_ p: UnsafePointer<CChar>, _ n: UInt64) {
+    let bytes = UnsafeRawBufferPointer(start: p, count: Int(n))
+    KernelLog.appendToRing(bytes)
+    if KernelLog.toSerial { k_outsb(HostCallPort.serial, p, n) }
+}

@@ -24,6 +24,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     let frameTop = initrdStart > 0 && initrdStart < ramSize ? initrdStart & ~0xfff : ramSize
     Frames.initialize(top: frameTop, bottom: Phys.phys(kernelEnd))
     Platform.pteUserAll = (tree.u32("/chosen", DTName.pteUserAll) ?? 0) != 0
+    KernelLog.toSerial = (tree.u32("/chosen", DTName.kernelLog) ?? 0) != 0
 
     CPU.setUp()
     HostCalls.initialize()

@@ -76,6 +76,8 @@ enum SyscallTable {
         case N.fchownat: return try p.sysFchownat(a)
         case N.utimensat: return try p.sysUtimensat(a)
         case N.statfs: return try p.sysStatfs(a)
+        case N.sendfile: return try p.sysSendfile(a)
+        case N.copy_file_range: return try p.sysCopyFileRange(a)
         case N.fstatfs: return try p.sysFstatfs(a)
         // memory
         case N.brk: return try p.sysBrk(a)
@@ -87,6 +89,7 @@ enum SyscallTable {
         case N.exit: return try p.sysExit(a)
         case N.exit_group: return try p.sysExitGroup(a)
         case N.arch_prctl: return try p.sysArchPrctl(a)
+        case N.prctl: return try p.sysPrctl(a)
         case N.set_tid_address: return try p.sysSetTidAddress(a)
         case N.set_robust_list: return try p.sysSetRobustList(a)
         case N.getpid: return try p.sysGetpid(a)

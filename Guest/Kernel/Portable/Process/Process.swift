@@ -28,6 +28,10 @@ public final class Process {
     public var signalMask: UInt64 = 0
     /// sigaltstack: ss_sp, ss_flags, ss_size.
     public var altStack: (UInt64, UInt64, UInt64) = (0, 2, 0)   // SS_DISABLE
+    /// Task name for prctl(PR_SET_NAME) and /proc (at most 15 bytes).
+    public var comm: [UInt8] = []
+    /// prctl(PR_SET_PDEATHSIG).
+    public var parentDeathSignal: Int32 = 0
     /// FS base set by arch_prctl(ARCH_SET_FS).
     public var fsBase: UInt64 = 0
     /// The program's mappings and break.
