@@ -14,6 +14,10 @@ enum CPU {
     static let msrLSTAR: UInt32 = 0xC000_0082
     static let msrSFMASK: UInt32 = 0xC000_0084
 
+    /// INT3: the ring-0 syscall bounce on PVM hosts (entry.S syscall_entry). Measured:
+    /// INT 0x80 and INT 0x81 raise #UD in that state.
+    static let syscallBounceVector = 3
+
     static func setUp() {
         // GDT: 10 slots.
         let g = UnsafeMutablePointer<UInt64>.allocate(capacity: 10)
@@ -43,9 +47,13 @@ enum CPU {
         let idtTable = UnsafeMutablePointer<UInt64>.allocate(capacity: 512)
         for v in 0..<256 {
             let handler = k_isr(Int32(v))
-            let dpl: UInt64 = (v == 3 || v == 4) ? 3 : 0
+            let dpl: UInt64 = (v == 3 || v == 4 || v == CPU.syscallBounceVector) ? 3 : 0
             let typeAttr: UInt64 = 0x8E | (dpl << 5)
-            idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
+            // On the ring-0 path every event switches to the IST stack: on a PVM host
+            // the hypervisor there believes the program runs in supervisor mode and
+            // would push events onto the user stack (over its red zone).
+            let ist: UInt64 = Platform.mode == .ring0 ? 1 : 0
+            idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (ist << 32) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
             idtTable[2 * v + 1] = handler >> 32
         }
         idt = idtTable

@@ -108,8 +108,26 @@ syscall_entry:
     pushq $0                            /* error */
     pushq $0x100                        /* vector: SYSCALL */
     PUSH_GPRS
-    movq %rsp, %rdi
     cld
+    /* The ring-0 path on a PVM host (--platform emulated): the hypervisor does not
+     * notice the emulated SYSRETQ to user mode, so the program's SYSCALL arrives here
+     * at hardware CPL 3 where privileged instructions fault (measured: %cs = 0x33). An
+     * exception is delivered properly, to an emulated CPL-0 handler, so the syscall is
+     * bounced through INT3 (vector 3; trap_handler recognises it by the return address).
+     * Measured: INT 0x80 and INT 0x81 raise #UD in this state; INT3 works. The frame
+     * built above stays on the kernel stack, and the handler finds it through the RSP
+     * the breakpoint saved. Returns to user then use IRETQ (see return_to_user). */
+    movw %cs, %ax
+    testb $3, %al
+    jz 4f
+    cmpq $0, platform_pvm_native(%rip)
+    jne 4f
+    movq $1, ring0_degraded(%rip)
+    int3
+    .globl syscall_bounce_return
+syscall_bounce_return:
+    jmp return_from_trap
+4:  movq %rsp, %rdi
     call syscall_handler
     jmp return_from_trap
 
@@ -151,6 +169,14 @@ return_from_trap:
  * whose RCX/R11 must survive to go through the user trampoline, and checked that RIP is
  * canonical (a non-canonical RCX makes SYSRETQ fault in ring 0 on Intel). */
 return_to_user:
+    /* Ring-0 path on a PVM host: the hypervisor still believes we run in supervisor
+     * mode, where SYSRETQ faults; a native IRETQ is consistent with that belief. */
+    cmpq $1, ring0_degraded(%rip)
+    jne 2f
+    POP_GPRS
+    addq $16, %rsp
+    iretq
+2:
     POP_GPRS
     addq $16, %rsp                      /* vector, error */
     /* Virtual IF on while still on the kernel stack: an interrupt arriving now is a
@@ -238,6 +264,8 @@ boot_entry_tsc:      .quad 0
 saved_user_rsp:      .quad 0
 kernel_stack_top:    .quad boot_stack_top
 platform_pvm_native: .quad 0
+    .globl ring0_degraded
+ring0_degraded:      .quad 0
 
     .bss
     .p2align 12

@@ -52,11 +52,12 @@ KASM void k_copy(uint64_t dst, uint64_t src, uint64_t n) { memcpy((void *)dst, (
 KASM void k_zero(uint64_t dst, uint64_t n) { memset((void *)dst, 0, n); }
 
 /* Symbols from entry.S and the linker script. */
-extern uint64_t boot_platform, boot_native_cpl, boot_entry_tsc, kernel_stack_top, platform_pvm_native;
+extern uint64_t ring0_degraded, boot_platform, boot_native_cpl, boot_entry_tsc, kernel_stack_top, platform_pvm_native;
 extern const uint64_t isr_table[256];
-extern char syscall_entry[], user_return_trampoline[], boot_stack_top[], ist_stack_top[];
+extern char syscall_entry[], syscall_bounce_return[], user_return_trampoline[], boot_stack_top[], ist_stack_top[];
 extern char __kernel_start[], __kernel_end[];
 KASM uint64_t k_addr_syscall_entry(void) { return (uint64_t)syscall_entry; }
+KASM uint64_t k_addr_bounce_return(void) { return (uint64_t)syscall_bounce_return; }
 KASM uint64_t k_addr_trampoline(void) { return (uint64_t)user_return_trampoline; }
 KASM uint64_t k_addr_stack_top(void) { return (uint64_t)boot_stack_top; }
 KASM uint64_t k_addr_ist_top(void) { return (uint64_t)ist_stack_top; }

@@ -22,6 +22,11 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
     let frame = raw.assumingMemoryBound(to: TrapFrame.self)
     Platform.heartbeat()
     let vector = frame.pointee.vector
+    if vector == UInt64(CPU.syscallBounceVector) && frame.pointee.rip == k_addr_bounce_return() && ring0_degraded == 1 {
+        // The syscall frame sits where the bounce interrupt found the stack pointer.
+        syscallHandler(UnsafeMutableRawPointer(bitPattern: UInt(frame.pointee.rsp))!)
+        return
+    }
     guard frame.pointee.fromUser else {
         kernelPanic("exception \(vector) in the kernel", frame: frame)
     }
