@@ -73,8 +73,8 @@ enum Platform {
     /// reserved bit 1 are forced on.
     static let userFlagsMask: UInt64 = 0x0024_0dd5
 
-    /// Makes `frame` safe to leave through the user return, which is SYSRETQ on both
-    /// platforms (see entry.S): it reloads RIP from RCX and RFLAGS from R11. When those registers
+    /// Makes `frame` safe to leave through the user return (entry.S). Under PVM that is
+    /// always SYSRETQ, which reloads RIP from RCX and RFLAGS from R11. When those registers
     /// must survive (return from an exception, signal or exec), the real RIP, RCX and
     /// R11 go below the red zone of the user stack and RIP becomes the trampoline.
     /// Returns false if the user stack cannot take them (the caller kills the program).
@@ -89,6 +89,7 @@ enum Platform {
             frame.r11 = frame.rflags
         }
         guard frame.rip < BootLayout.userLimit else { return false }
+        guard mode == .pvmNative else { return true }         // ring 0 uses IRETQ for these
         if frame.rcx == frame.rip && frame.r11 == frame.rflags { return true }
         let newRsp = frame.rsp &- 128 &- 24
         var words: (UInt64, UInt64, UInt64) = (frame.r11, frame.rcx, frame.rip)

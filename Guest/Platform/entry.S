@@ -159,21 +159,23 @@ return_from_trap:
     testb $3, F_CS(%rsp)
     jz return_to_kernel
 
-/* Every return to user mode is a SYSRETQ, on both platforms. Under PVM it is the only
- * correct way (facts/pvm.md §3.7): a native IRETQ to ring 3 is invisible to the
- * hypervisor. On a PVM host running the plain ring-0 path (--platform emulated) an
- * emulated IRETQ to ring 3 likewise leaves the hypervisor's mode tracking in supervisor
- * mode, so the next SYSCALL ran the kernel natively at CPL 3 (measured: saved CS 0x33,
- * WRMSR then #GP). On hardware SYSRETQ is simply the fast path. SYSRETQ takes RIP from
- * RCX and RFLAGS from R11, so Platform.prepareUserReturn has already rewritten frames
- * whose RCX/R11 must survive to go through the user trampoline, and checked that RIP is
- * canonical (a non-canonical RCX makes SYSRETQ fault in ring 0 on Intel). */
+/* Under PVM every return to user mode is a SYSRETQ: it is the only correct way
+ * (facts/pvm.md §3.7), since a native IRETQ to ring 3 is invisible to the hypervisor.
+ * SYSRETQ takes RIP from RCX and RFLAGS from R11, so Platform.prepareUserReturn has
+ * already rewritten frames whose RCX/R11 must survive to go through the user
+ * trampoline, and checked that RIP is canonical (a non-canonical RCX makes SYSRETQ
+ * fault in ring 0 on Intel, which matters on the hardware path). */
 return_to_user:
-    /* Ring-0 path on a PVM host: the hypervisor still believes we run in supervisor
-     * mode, where SYSRETQ faults; a native IRETQ is consistent with that belief. */
+    cmpq $1, platform_pvm_native(%rip)
+    je 2f
+    /* Ring 0: SYSRETQ for syscalls (fast, RCX/R11 are dead by definition), IRETQ for
+     * everything else. On a PVM host the ring-0 path always uses IRETQ: there the
+     * hypervisor still believes we run in supervisor mode, where SYSRETQ faults. */
     cmpq $1, ring0_degraded(%rip)
-    jne 2f
-    POP_GPRS
+    je 1f
+    cmpq $0x100, F_VECTOR(%rsp)
+    je 2f
+1:  POP_GPRS
     addq $16, %rsp
     iretq
 2:

@@ -70,13 +70,21 @@ final class GuestServices: KernelServices {
 
     func log(_ message: String) { KernelLog.line(message) }
 
-    /// Waits `ns` nanoseconds. Until the scheduler and timer exist, this spins on the
-    /// TSC (the only runnable task is the sleeper).
+    /// Waits `ns` nanoseconds. The only task is the sleeper, so the vCPU halts until
+    /// the next timer tick (or spins on the TSC when there is no timer), then finishes
+    /// the last partial tick by spinning for sub-tick precision.
     func sleep(nanoseconds ns: UInt64) {
         let start = monotonicNanoseconds()
-        while monotonicNanoseconds() &- start < ns {
+        while true {
+            let elapsed = monotonicNanoseconds() &- start
+            if elapsed >= ns { break }
             Platform.heartbeat()
-            k_pause()
+            if LocalAPIC.enabled && ns - elapsed > LocalAPIC.tickNanoseconds + 1_000_000 {
+                Platform.idle()
+                Platform.disableInterrupts()
+            } else {
+                k_pause()
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     KernelLog.toSerial = (tree.u32("/chosen", DTName.kernelLog) ?? 0) != 0
 
     CPU.setUp()
+    LocalAPIC.start()
     HostCalls.initialize()
     let services = GuestServices(tree: tree)
     Kernel.services = services

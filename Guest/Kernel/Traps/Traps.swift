@@ -27,6 +27,11 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
         syscallHandler(UnsafeMutableRawPointer(bitPattern: UInt(frame.pointee.rsp))!)
         return
     }
+    if vector >= 32 {
+        handleInterrupt(vector)
+        if frame.pointee.fromUser { returnToUser(frame) }
+        return
+    }
     guard frame.pointee.fromUser else {
         kernelPanic("exception \(vector) in the kernel", frame: frame)
     }
@@ -56,7 +61,6 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
     case 1, 3:
         killProgram(Signal.SIGTRAP, "trace/breakpoint trap, ip \(hex(f.rip))")
     default:
-        if vector >= 32 { break }        // spurious or device interrupt: nothing routed yet
         killProgram(Signal.SIGSEGV, "exception \(vector), ip \(hex(f.rip))")
     }
     returnToUser(frame)
@@ -74,5 +78,19 @@ func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
     guard let space = Kernel.space else { return }
     if !Platform.prepareUserReturn(&frame.pointee, user: space) {
         killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
+    }
+}
+
+/// External interrupts: the LAPIC timer tick; everything else is acknowledged and
+/// counted (device interrupts arrive with the virtio drivers).
+func handleInterrupt(_ vector: UInt64) {
+    switch vector {
+    case LocalAPIC.timerVector:
+        LocalAPIC.ticks &+= 1
+        LocalAPIC.endOfInterrupt()
+    case LocalAPIC.spuriousVector:
+        break                                   // no EOI for spurious interrupts
+    default:
+        LocalAPIC.endOfInterrupt()
     }
 }
