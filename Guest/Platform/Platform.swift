@@ -88,7 +88,10 @@ enum Platform {
             frame.rcx = frame.rip
             frame.r11 = frame.rflags
         }
-        guard frame.rip < BootLayout.userLimit else { return false }
+        // RIP is a user address, or inside the trampoline itself (an interrupt can
+        // arrive while the program executes it; returning there is fine).
+        let trampoline = k_addr_trampoline()
+        guard frame.rip < BootLayout.userLimit || (frame.rip >= trampoline && frame.rip < trampoline + 8) else { return false }
         guard mode == .pvmNative else { return true }         // ring 0 uses IRETQ for these
         if frame.rcx == frame.rip && frame.r11 == frame.rflags { return true }
         let newRsp = frame.rsp &- 128 &- 24
@@ -97,7 +100,6 @@ enum Platform {
             do throws(Errno) { try user.copyOut(bytes, to: newRsp); return true } catch { return false }
         }
         guard ok else { return false }
-        let trampoline = k_addr_trampoline()
         frame.rsp = newRsp
         frame.rip = trampoline
         frame.rcx = trampoline

@@ -127,7 +127,7 @@ public enum Runner {
         }
         trace.mark("memory-ready")
         if options.traceBoot {
-            writeStderr("swiftlet: trace: platform \(host) guest-mode \(platform == .pvm ? "pvm-native" : "ring0")\n")
+            writeStderr("swiftlet: host /dev/kvm: \(host), guest kernel mode: \(platform == .pvm ? "pvm-native" : "ring0")\n")
         }
 
         // Run. Only the host-call port is ours; the serial port is handled by Machine.
