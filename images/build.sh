@@ -97,6 +97,7 @@ build ud2 musl ud2.c
 build divzero musl divzero.c
 build twostreams musl twostreams.c
 build spin musl spin.c
+build spinfor musl spinfor.c
 
 if [[ $built == 0 ]]; then
     echo "images/out is up to date"

@@ -24,6 +24,10 @@ KASM uint64_t k_read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0, %0" : 
 KASM uint64_t k_read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 KASM void k_invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 KASM void k_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+/* A one-instruction loop: the VMM watchdog's test hook (RIP never changes). */
+KASM __attribute__((noreturn)) void k_hang(void) { for (;;) __asm__ volatile("1: jmp 1b"); }
+/* The facts' dec/jnz loop, opaque to the optimiser: n iterations of two instructions. */
+KASM void k_spin(uint64_t n) { if (n) __asm__ volatile("1: dec %0; jnz 1b" : "+r"(n) :: "cc"); }
 KASM void k_pause(void) { __asm__ volatile("pause"); }
 KASM void k_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 KASM void k_sti(void) { __asm__ volatile("sti" ::: "memory"); }

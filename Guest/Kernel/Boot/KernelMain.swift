@@ -39,7 +39,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     if (tree.u32("/chosen", DTName.selfTest) ?? 0) != 0 { SelfTest.run(services) }
     if (tree.u32("/chosen", DTName.testHang) ?? 0) != 0 {
         KernelLog.line("test hook: hanging in the kernel")
-        while true { k_pause() }
+        k_hang()
     }
 
     // The root file system from the initramfs.
