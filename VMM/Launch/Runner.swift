@@ -56,6 +56,20 @@ public enum Runner {
         trace.mark("kvm-ready")
         trace.calibrate(machine: machine)
 
+        // virtio devices (issue 4): only when asked for, so plain runs pay nothing. The
+        // consoles stay off until the guest has a virtio-console driver (stdio still
+        // goes through host calls).
+        var virtio: VirtioDeviceSet? = nil
+        if !options.disks.isEmpty {
+            do throws(MachineError) {
+                virtio = try VirtioDeviceSet(machine: machine, console: false, disks: options.disks.map {
+                    VirtioDiskConfig(path: $0.path, readOnly: $0.readOnly, direct: $0.direct)
+                })
+            } catch {
+                return fail(error.message)
+            }
+        }
+
         let host = machine.hostPlatform
         let platform: BootPlatform
         switch options.platform {
@@ -102,7 +116,7 @@ public enum Runner {
         for fd: Int32 in 0...2 where isatty(fd) == 1 { ttyMask |= 1 << UInt32(fd) }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let boot = BootConfig(
+        var boot = BootConfig(
             memorySize: memory.size, initrdStart: initrdStart, initrdEnd: initrdStart + initrdSize,
             platform: platform, pteUserAll: host == .pvm, tscKHz: UInt32(clamping: machine.tscKHz ?? 0),
             realtimeNanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec),
@@ -110,6 +124,7 @@ public enum Runner {
             windowRows: haveWinsize ? ws.ws_row : 0, windowColumns: haveWinsize ? ws.ws_col : 0,
             initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
+        boot.virtioDevices = virtio?.deviceTreeNodes ?? []
         do {
             let fdt = try DeviceTreeBuilder.build(boot)
             try memory.writeBytes(fdt, at: GuestAddress(BootLayout.fdt))
@@ -131,8 +146,10 @@ public enum Runner {
 
         // Run. Only the host-call port is ours; the serial port is handled by Machine.
         signal(SIGPIPE, SIG_IGN)
+        do throws(MachineError) { try virtio?.start() } catch { return fail(error.message) }
+        defer { virtio?.stop() }
         let device = HostCallDevice(memory: memory, streams: FileDescriptorStreams())
-        let outcome = machine.run { (access: PortAccess) -> PortResult<Stop> in
+        let outcome = machine.run(virtio: virtio?.bus) { (access: PortAccess) -> PortResult<Stop> in
             guard access.port == HostCallPort.request else { return .unhandled }
             guard access.direction == .out, access.size == 4 else { return .continue }
             switch device.handle(requestAddress: access.value) {
