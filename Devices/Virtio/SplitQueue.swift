@@ -23,6 +23,10 @@ public struct SplitQueue: Sendable {
     public private(set) var nextUsed: UInt16 = 0
     /// `nextUsed` when the driver was last interrupted (EVENT_IDX's "old" index).
     public private(set) var signalledUsed: UInt16 = 0
+    /// Chains `pop` may still hand out in this processing round. A guest can make the
+    /// device's own writes (used ring, data) look like new avail entries; the budget
+    /// bounds every round, and the VMM reschedules the rest after other devices.
+    public var budget = Int.max
     /// Set when used entries were added since the last `needsInterrupt` check.
     private var usedSinceSignal = false
 
@@ -85,6 +89,7 @@ public struct SplitQueue: Sendable {
     /// Takes the next available chain, fully validated, or nil when there is none.
     public mutating func pop(memory: any GuestMemoryAccess) throws(VirtqueueError) -> DescriptorChain? {
         guard ready else { throw .queueNotReady }
+        guard budget > 0 else { return nil }
         let idx = try availableIndex(memory: memory)
         if idx == nextAvail { return nil }
         // The ring entry is read after avail.idx: on x86 loads are not reordered with
@@ -93,11 +98,15 @@ public struct SplitQueue: Sendable {
         let head = try load16(memory, GuestAddress(availableRing.raw + 4 + 2 * slot))
         let chain = try parseChain(head: head, memory: memory)
         nextAvail &+= 1
+        budget -= 1
         return chain
     }
 
     /// Undo the last `pop` (a device that cannot use the chain yet, e.g. no input).
-    public mutating func unpop() { nextAvail &-= 1 }
+    public mutating func unpop() {
+        nextAvail &-= 1
+        budget &+= 1
+    }
 
     /// Walks the chain from `head` (§2.7.5, §2.7.5.3). Bounded by the queue size: a
     /// driver may not build a chain longer than that, so a cycle stops here.

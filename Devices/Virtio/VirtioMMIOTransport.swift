@@ -14,6 +14,9 @@ public final class VirtioMMIOTransport {
     public private(set) var interruptStatus = VirtioInterrupt()
     public private(set) var configGeneration: UInt32 = 0
     public private(set) var counters = VirtioCounters()
+    /// Per queue: the last `processQueue` ran out of budget with work left; the VMM
+    /// must call it again (after serving other devices).
+    public private(set) var hasBacklog: [Bool]
     private var deviceFeaturesSel: UInt32 = 0
     private var driverFeaturesSel: UInt32 = 0
     private var queueSel: UInt32 = 0
@@ -30,6 +33,7 @@ public final class VirtioMMIOTransport {
         self.memory = memory
         self.name = name
         self.queues = device.queueMaxSizes.map { SplitQueue(maxSize: $0) }
+        self.hasBacklog = device.queueMaxSizes.map { _ in false }
     }
 
     /// Everything the device offers.
@@ -147,6 +151,8 @@ public final class VirtioMMIOTransport {
     public func processQueue(_ index: Int) -> Bool {
         guard isLive, index >= 0, index < queues.count, queues[index].ready else { return false }
         var outcome = QueueOutcome()
+        queues[index].budget = 2 * Int(queues[index].size)
+        defer { if queues.indices.contains(index) { hasBacklog[index] = queues[index].budget <= 0; queues[index].budget = .max } }
         do throws(VirtqueueError) {
             // Drain, re-arm (EVENT_IDX), and drain again if the driver raced us.
             repeat {
@@ -155,6 +161,7 @@ public final class VirtioMMIOTransport {
                 outcome.requestErrors += o.requestErrors
                 // A device waiting for its backend (no input yet) leaves chains pending.
                 if o.usedAdded == 0, try queues[index].pendingCount(memory: memory) > 0 { break }
+                if queues[index].budget <= 0 { break }
             } while try queues[index].armNotification(memory: memory)
             counters.requestsCompleted += outcome.usedAdded
             counters.requestErrors += outcome.requestErrors

@@ -200,3 +200,41 @@ import VirtioTesting
         #expect(r.status == 0)
     }
 }
+
+/// A device whose own writes keep publishing a new avail entry (as a hostile guest can
+/// arrange by overlapping rings and data buffers).
+final class SelfFeedingDevice: VirtioDevice {
+    let deviceID: UInt32 = 99
+    let deviceFeatures = VirtioFeatures()
+    let queueMaxSizes: [UInt16] = [16]
+    let configSpace: [UInt8] = []
+    var availRing: UInt64 = 0
+    func activate(features: VirtioFeatures) {}
+    func reset() {}
+    func process(queueIndex: Int, queue: inout SplitQueue, memory: any GuestMemoryAccess) throws(VirtqueueError) -> QueueOutcome {
+        var o = QueueOutcome()
+        while let chain = try queue.pop(memory: memory) {
+            try queue.pushUsed(head: chain.head, length: 0, memory: memory)
+            // Bump avail.idx one past what we consumed: there is always "more".
+            try? memory.store(queue.nextAvail &+ 1, at: GuestAddress(availRing + 2))
+            o.usedAdded += 1
+        }
+        return o
+    }
+}
+
+@Suite struct ProcessingBudgetTests {
+    @Test func selfFeedingQueueIsBounded() throws {
+        let memory = try GuestRAM(size: 1 << 20)
+        let device = SelfFeedingDevice()
+        let transport = VirtioMMIOTransport(device: device, memory: memory)
+        let d = MockDriver(transport: transport, memory: memory)
+        #expect(d.initialize(queueSize: 16))
+        device.availRing = d.queues[0].avail
+        d.addChain(0, [.init(0x8_0000, 0, writable: false)])
+        _ = transport.processQueue(0)
+        #expect(transport.counters.requestsCompleted == 32)   // 2 × queue size
+        #expect(transport.hasBacklog[0])
+        #expect(!transport.status.contains(.needsReset))
+    }
+}

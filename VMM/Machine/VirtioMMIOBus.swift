@@ -59,8 +59,10 @@ public final class VirtioMMIOBus: @unchecked Sendable {
         /// Processes a queue and pulses the interrupt if the device asks.
         @discardableResult
         public func process(queue: Int) -> Bool {
-            let raise = withTransport { $0.processQueue(queue) }
+            let (raise, backlog) = withTransport { t in (t.processQueue(queue), t.hasBacklog[queue]) }
             if raise { irq.signal() }
+            // Out of budget: come back through epoll, after the other devices' events.
+            if backlog { notify[queue].signal() }
             return raise
         }
     }
