@@ -17,6 +17,7 @@ public final class VirtioMMIOTransport {
     /// Per queue: the last `processQueue` ran out of budget with work left; the VMM
     /// must call it again (after serving other devices).
     public private(set) var hasBacklog: [Bool]
+    private var queueInReset: [Bool]
     private var deviceFeaturesSel: UInt32 = 0
     private var driverFeaturesSel: UInt32 = 0
     private var queueSel: UInt32 = 0
@@ -34,6 +35,7 @@ public final class VirtioMMIOTransport {
         self.name = name
         self.queues = device.queueMaxSizes.map { SplitQueue(maxSize: $0) }
         self.hasBacklog = device.queueMaxSizes.map { _ in false }
+        self.queueInReset = self.hasBacklog
     }
 
     /// Everything the device offers.
@@ -70,7 +72,8 @@ public final class VirtioMMIOTransport {
         case R.queueDeviceLow: return low(selectedQueue?.usedRing)
         case R.queueDeviceHigh: return high(selectedQueue?.usedRing)
         case R.shmLenLow, R.shmLenHigh: return 0xffff_ffff // no shared memory regions
-        case R.queueReset: return 0 // resets complete immediately
+        // §2.6.1: reads 1 from the (immediate) reset until the queue is enabled again.
+        case R.queueReset: return Int(queueSel) < queues.count && queueInReset[Int(queueSel)] ? 1 : 0
         case R.configGeneration: return configGeneration
         default: return badAccess("read of unknown register 0x\(String(offset, radix: 16))", 0)
         }
@@ -138,6 +141,7 @@ public final class VirtioMMIOTransport {
                 return badAccess("QueueReset \(value)", .none)
             }
             queues[Int(queueSel)].reset()
+            queueInReset[Int(queueSel)] = true
         case R.shmSel: break
         default: return badAccess("write of unknown register 0x\(String(offset, radix: 16))", .none)
         }
@@ -222,6 +226,7 @@ public final class VirtioMMIOTransport {
         queues[i].eventIndex = driverFeatures.contains(.eventIndex)
         queues[i].indirect = driverFeatures.contains(.indirectDescriptors)
         queues[i].ready = true
+        queueInReset[i] = false
         return .none
     }
 
@@ -254,7 +259,7 @@ public final class VirtioMMIOTransport {
 
     private func resetDevice() {
         device.reset()
-        for i in queues.indices { queues[i].reset() }
+        for i in queues.indices { queues[i].reset(); queueInReset[i] = false; hasBacklog[i] = false }
         status = []
         driverFeatures = []
         interruptStatus = []

@@ -125,8 +125,18 @@ import VirtioTesting
         #expect(rig.submit(.read, sector: 0, inLength: 512).status == 0)
         rig.driver.write(R.queueSel, 0)
         rig.driver.write(R.queueReset, 1)
+        #expect(rig.driver.read(R.queueReset) == 1)
         #expect(rig.driver.read(R.queueReady) == 0)
         #expect(rig.transport.queues[0].nextAvail == 0)
+        // Re-enable with fresh rings; the queue works from index 0 again.
+        rig.driver.setQueueRegisters(0, rig.driver.queues[0])
+        rig.driver.write(R.queueReady, 1)
+        #expect(rig.driver.read(R.queueReset) == 0)
+        try rig.memory.store(UInt16(0), at: GuestAddress(rig.driver.queues[0].avail + 2))
+        try rig.memory.store(UInt16(0), at: GuestAddress(rig.driver.queues[0].used + 2))
+        rig.driver.setAvailIndex(0, 0)
+        rig.driver.setLastUsed(0, 0)
+        #expect(rig.submit(.read, sector: 0, inLength: 512).status == 0)
     }
 
     @Test func notifyOfMissingQueueIsIgnored() throws {
