@@ -24,7 +24,12 @@ let package = Package(
         .target(name: "GuestMemory", path: "VMM/GuestMemory"),
         .target(name: "Boot", dependencies: ["GuestABI", "GuestMemory", "CFDT"], path: "VMM/Boot"),
         .target(name: "HostCall", dependencies: ["GuestABI", "GuestMemory"], path: "Devices/HostCall"),
-        .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI"], path: "VMM/Machine"),
+        // ---- virtio (issue 4): the transport and split queue, then the device models.
+        .target(name: "Virtio", dependencies: ["GuestMemory", "GuestABI"], path: "Devices/Virtio"),
+        .target(name: "Console", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Console"),
+        .target(name: "Block", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Block"),
+        .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory"], path: "Devices/Testing"),
+        .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block"], path: "VMM/Machine"),
         .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI"], path: "VMM/Launch"),
         .executableTarget(
             name: "swiftlet",
@@ -40,6 +45,7 @@ let package = Package(
         .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Machine"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
+        .testTarget(name: "VirtioTests", dependencies: ["Virtio", "Console", "Block", "VirtioTesting", "GuestMemory", "Machine", "KVM", "GuestABI"], path: "Tests/VirtioTests"),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM"], path: "Tests/MachineTests"),
     ]
 )

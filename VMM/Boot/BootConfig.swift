@@ -32,6 +32,8 @@ public struct BootConfig: Equatable, @unchecked Sendable {
     public var kernelLog: Bool = false
     public var testHang: Bool
     public var bootargs: String
+    /// virtio-mmio devices, in slot order (empty: no IOAPIC or virtio nodes at all).
+    public var virtioDevices: [VirtioMMIONode] = []
 
     public static let randomSize = 32
 

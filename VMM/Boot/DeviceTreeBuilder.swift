@@ -30,6 +30,8 @@ public enum DeviceTreeBuilder {
         try writeChosen(config, &w)
         try w.endNode()
 
+        try DeviceTreeVirtio.write(config.virtioDevices, &w)
+
         try w.endNode()
         return try w.finish()
     }

@@ -15,6 +15,8 @@ public enum CLIError: Error, Equatable, Sendable {
     case invalidNumber(option: String, value: String)
     case invalidPlatform(String)
     case invalidAdd(String)
+    /// `--disk` value that is not `PATH[:ro][:direct]`.
+    case invalidDisk(String)
     case invalidEnv(String)
     case missingProgram
 
@@ -43,6 +45,8 @@ public enum CLIError: Error, Equatable, Sendable {
             return "\(o): invalid number '\(v)'"
         case .invalidPlatform(let v):
             return "--platform: invalid value '\(v)' (expected auto, pvm or emulated)"
+        case .invalidDisk(let v):
+            return "--disk: '\(v)' is not PATH[:ro][:direct]"
         case .invalidAdd(let v):
             return "--add: invalid spec '\(v)' (expected HOST[:GUEST] with an absolute GUEST)"
         case .invalidEnv(let v):

@@ -45,6 +45,10 @@ public struct RunOptions: Equatable, Sendable {
     public var kernelLog = false
     public var traceBoot = false
     public var adds: [AddSpec] = []
+    /// `--disk` images in order (/dev/vda first); `--disk-direct` already applied.
+    public var disks: [DiskSpec] = []
+    /// `--disk-direct` was given (also applies to later `--disk`s).
+    public var diskDirect = false
     /// The program's final environment: defaults, then `--env` overrides (in order).
     public var environment: [EnvironmentVariable] = []
     public var platform: GuestPlatformMode = .auto

@@ -88,6 +88,9 @@ public enum CommandLineParser {
         case .traceBoot: options.traceBoot = true
         case .selfTest: options.selfTest = true
         case .testHang: options.testHang = true
+        case .diskDirect:
+            options.diskDirect = true
+            for i in options.disks.indices { options.disks[i].direct = true }
         default: preconditionFailure("\(flag) takes a value")
         }
     }
@@ -113,6 +116,10 @@ public enum CommandLineParser {
             options.kernelPath = value
         case .add:
             options.adds.append(try parseAdd(value))
+        case .disk:
+            var disk = try DiskSpec.parse(value)
+            if options.diskDirect { disk.direct = true }
+            options.disks.append(disk)
         case .env:
             if let variable = try ProgramEnvironment.parse(value, hostEnvironment: hostEnvironment) {
                 ProgramEnvironment.set(variable, in: &env)
@@ -126,7 +133,7 @@ public enum CommandLineParser {
             options.timeout = d
         case .watchdog:
             options.watchdog = try parseSeconds(value, option: name)
-        case .kernelLog, .traceBoot, .selfTest, .testHang:
+        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect:
             preconditionFailure("\(option) is a flag")
         }
     }
@@ -172,7 +179,7 @@ public enum CommandLineParser {
 
 /// The options of `swiftlet run`, by spelling.
 enum RunOption: CaseIterable {
-    case memory, kernel, kernelLog, traceBoot, add, env, platform, timeout, watchdog, selfTest, testHang
+    case memory, kernel, kernelLog, traceBoot, add, env, platform, timeout, watchdog, selfTest, testHang, disk, diskDirect
 
     init?(name: String) {
         switch name {
@@ -197,12 +204,14 @@ enum RunOption: CaseIterable {
         case .watchdog: "--watchdog"
         case .selfTest: "--self-test"
         case .testHang: "--test-hang"
+        case .disk: "--disk"
+        case .diskDirect: "--disk-direct"
         }
     }
 
     var takesValue: Bool {
         switch self {
-        case .kernelLog, .traceBoot, .selfTest, .testHang: false
+        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect: false
         default: true
         }
     }

@@ -19,6 +19,10 @@ public enum CommandLineUsage {
           --trace-boot         print boot milestones (µs since process start) to stderr
           --add HOST[:GUEST]   add a file or directory (recursively) to the initramfs;
                                GUEST defaults to HOST's absolute path (repeatable)
+          --disk PATH[:ro][:direct]
+                               attach a disk image as /dev/vda, /dev/vdb, … (repeatable);
+                               ro: read-only, direct: O_DIRECT on the host file
+          --disk-direct        open every --disk with O_DIRECT
       -e, --env K=V            set an environment variable (repeatable); '--env K'
                                copies K from the host environment if set
           --platform MODE      auto (default), pvm or emulated

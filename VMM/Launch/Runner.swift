@@ -56,6 +56,20 @@ public enum Runner {
         trace.mark("kvm-ready")
         trace.calibrate(machine: machine)
 
+        // virtio devices (issue 4): only when asked for, so plain runs pay nothing. The
+        // consoles stay off until the guest has a virtio-console driver (stdio still
+        // goes through host calls).
+        var virtio: VirtioDeviceSet? = nil
+        if !options.disks.isEmpty {
+            do throws(MachineError) {
+                virtio = try VirtioDeviceSet(machine: machine, console: false, disks: options.disks.map {
+                    VirtioDiskConfig(path: $0.path, readOnly: $0.readOnly, direct: $0.direct)
+                })
+            } catch {
+                return fail(error.message)
+            }
+        }
+
         let host = machine.hostPlatform
         let platform: BootPlatform
         switch options.platform {
@@ -111,6 +125,7 @@ public enum Runner {
             initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
         boot.kernelLog = options.kernelLog
+        boot.virtioDevices = virtio?.deviceTreeNodes ?? []
         do {
             let fdt = try DeviceTreeBuilder.build(boot)
             try memory.writeBytes(fdt, at: GuestAddress(BootLayout.fdt))
@@ -132,8 +147,10 @@ public enum Runner {
 
         // Run. Only the host-call port is ours; the serial port is handled by Machine.
         signal(SIGPIPE, SIG_IGN)
+        do throws(MachineError) { try virtio?.start() } catch { return fail(error.message) }
+        defer { virtio?.stop() }
         let device = HostCallDevice(memory: memory, streams: FileDescriptorStreams())
-        let outcome = machine.run { (access: PortAccess) -> PortResult<Stop> in
+        let outcome = machine.run(virtio: virtio?.bus) { (access: PortAccess) -> PortResult<Stop> in
             guard access.port == HostCallPort.request else { return .unhandled }
             guard access.direction == .out, access.size == 4 else { return .continue }
             switch device.handle(requestAddress: access.value) {

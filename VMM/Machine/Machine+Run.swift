@@ -7,8 +7,10 @@ import KVM
 extension Machine {
     /// Runs vCPU 0 on the calling thread until the handler stops it, the guest dies, the
     /// watchdog sees no progress for `watchdogSeconds`, or `timeoutSeconds` pass.
-    /// Serial ports are handled here; every other port goes to `ioHandler`.
-    public func run<Stop>(ioHandler: (PortAccess) -> PortResult<Stop>) -> RunOutcome<Stop> {
+    /// Serial ports are handled here; every other port goes to `ioHandler`. MMIO exits in
+    /// the virtio window go to `virtio` (register setup; queue notifications normally
+    /// never exit, they hit the bus's ioeventfds).
+    public func run<Stop>(virtio: VirtioMMIOBus? = nil, ioHandler: (PortAccess) -> PortResult<Stop>) -> RunOutcome<Stop> {
         let watchdog: WatchdogThread
         do throws(MachineError) {
             try WatchdogThread.prepareCallingThread()
@@ -47,10 +49,12 @@ extension Machine {
                 // An exit is proof of life, and time the handler spent (waiting for
                 // stdin, say) must not count as a stalled guest.
                 progress.noteActivity(now: MonotonicClock.micros())
-            case .mmio(_, let isWrite, _, _):
-                // No MMIO devices yet: writes are dropped, reads see zeros.
+            case .mmio(let address, let isWrite, let length, let data):
+                // The virtio window goes to the bus; elsewhere writes are dropped and
+                // reads see zeros.
                 exitCounts.mmio += 1
-                if !isWrite { vcpu.setMMIOReadData(0) }
+                let value = virtio?.handle(address: address, isWrite: isWrite, length: length, data: data) ?? 0
+                if !isWrite { vcpu.setMMIOReadData(value) }
                 progress.noteActivity(now: MonotonicClock.micros())
             case .interrupted:
                 exitCounts.interrupted += 1

@@ -8,6 +8,18 @@
 #include <signal.h>
 #include <pthread.h>
 #include <stdint.h>
+// The Glibc module map leaves these out; the Machine's I/O thread (ioeventfd/irqfd
+// doorbells, epoll) needs them.
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// fallocate(2) and O_DIRECT are _GNU_SOURCE-only in glibc's headers: reach them directly.
+static inline int ckvm_fallocate(int fd, int mode, int64_t offset, int64_t length) {
+    return (int)syscall(SYS_fallocate, fd, mode, offset, length);
+}
+static const int CKVM_O_DIRECT = 040000; // x86_64 value
 
 // ---- /dev/kvm (system) requests
 static const unsigned long CKVM_GET_API_VERSION = KVM_GET_API_VERSION;
