@@ -49,10 +49,11 @@ enum CPU {
             let handler = k_isr(Int32(v))
             let dpl: UInt64 = (v == 3 || v == 4 || v == CPU.syscallBounceVector) ? 3 : 0
             let typeAttr: UInt64 = 0x8E | (dpl << 5)
-            // On the ring-0 path every event switches to the IST stack: on a PVM host
-            // the hypervisor there believes the program runs in supervisor mode and
-            // would push events onto the user stack (over its red zone).
-            let ist: UInt64 = Platform.mode == .ring0 ? 1 : 0
+            // The ring-0 path on a PVM host: the hypervisor believes the program runs in
+            // supervisor mode and would push events onto the user stack (over its red
+            // zone), so events switch to the IST stack. Not INT3: the syscall bounce
+            // raises it on the task's kernel stack and must stay there.
+            let ist: UInt64 = Platform.mode == .ring0 && Platform.pteUserAll && v != CPU.syscallBounceVector ? 1 : 0
             idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (ist << 32) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
             idtTable[2 * v + 1] = handler >> 32
         }

@@ -75,8 +75,9 @@ enum Frames {
     }
 }
 
-/// The live 4-level page tables of the (single) address space. The kernel window's
-/// PML4 slot was filled by the VMM; user mappings go in the slots below it.
+/// 4-level page tables. `root` is the address space loaded in CR3; every operation
+/// without an explicit root works on it. The kernel window's PML4 slot is shared by all
+/// address spaces (copied from the VMM's boot PML4); user mappings sit below it.
 enum PageTables {
     nonisolated(unsafe) static var root: UInt64 = BootLayout.bootPML4
 
@@ -85,8 +86,8 @@ enum PageTables {
     }
 
     /// The leaf entry's virtual address for `va`, creating tables when `create`.
-    static func leaf(_ va: UInt64, create: Bool) -> UInt64? {
-        var table = root
+    static func leaf(_ va: UInt64, create: Bool, in tableRoot: UInt64? = nil) -> UInt64? {
+        var table = tableRoot ?? root
         var shift: UInt64 = 39
         while shift > 12 {
             let e = entry(table, (va >> shift) & 511)

@@ -13,6 +13,9 @@ public struct TrapFrame {
     public var rip: UInt64, cs: UInt64, rflags: UInt64, rsp: UInt64, ss: UInt64
 
     public static let syscallVector: UInt64 = 0x100
+    /// A frame rewritten by signal delivery or sigreturn: every register, RCX and R11
+    /// included, must reach user mode as written.
+    public static let signalVector: UInt64 = 0x101
     /// The frame came from ring 3 (under PVM the saved CS of a user event is 0x33 too).
     public var fromUser: Bool { cs & 3 == 3 }
 }

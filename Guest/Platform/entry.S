@@ -105,7 +105,7 @@ syscall_entry:
     pushq %r11                          /* rflags */
     pushq $0x33                         /* cs */
     pushq %rcx                          /* rip */
-    pushq $0                            /* error */
+    pushq %rax                          /* error: the syscall number, kept for restarts */
     pushq $0x100                        /* vector: SYSCALL */
     PUSH_GPRS
     cld
@@ -285,4 +285,30 @@ ist_stack_top:
     .globl enter_user
 enter_user:
     movq %rdi, %rsp
+    jmp return_from_trap
+
+/* switch_context(&old_saved_rsp, new_saved_rsp): the scheduler's stack switch. Only
+ * callee-saved registers need saving: the switch is an ordinary call for both sides. */
+    .globl switch_context
+switch_context:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    retq
+
+/* First "return" of a new task (fork child, new thread): its kernel stack holds a
+ * TrapFrame right above this return address. */
+    .globl task_entry
+task_entry:
     jmp return_from_trap

@@ -75,5 +75,12 @@ uint64_t k_heap_used(void);
 /* Upper bound the heap may grow to; the frame allocator moves it down as it takes pages. */
 void k_heap_set_limit(uint64_t limit);
 uint64_t k_heap_break(void);
+/* entry.S: the scheduler's kernel-stack switch, and where a new task starts. */
+void switch_context(uint64_t *old_rsp, uint64_t new_rsp);
+extern char task_entry[];
+KASM uint64_t k_addr_task_entry(void) { return (uint64_t)task_entry; }
+/* The program's x87/SSE state (512-byte, 16-aligned FXSAVE area). Native under PVM. */
+KASM void k_fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
+KASM void k_fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
 /* entry.S: leave for user mode through the frame at `frame` (never returns). */
 void enter_user(void *frame) __attribute__((noreturn));

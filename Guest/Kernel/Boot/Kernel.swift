@@ -2,10 +2,10 @@ import KernelASM
 
 /// Kernel-wide state for the single CPU.
 enum Kernel {
-    nonisolated(unsafe) static var process: Process? = nil
-    nonisolated(unsafe) static var space: UserSpace? = nil
+    /// The running task's process and address space.
+    static var process: Process? { Scheduler.current?.process }
+    static var space: UserSpace? { Scheduler.current?.space }
     nonisolated(unsafe) static var services: GuestServices? = nil
-    /// Physical address of the current process's kernel stack top.
     nonisolated(unsafe) static var traceEnabled = false
     nonisolated(unsafe) static var trace: [TraceRecord] = []
 
@@ -14,8 +14,9 @@ enum Kernel {
         trace.append(TraceRecord(point: p.rawValue, pad: 0, tsc: tsc))
     }
 
-    /// Ends the program: flushes the boot trace and reports the status to the VMM, which
-    /// then tears the VM down. `signal` is nonzero when a signal killed the program.
+    /// Ends the VM: PID 1 (the user's program) finished. Flushes the boot trace and
+    /// reports the status to the VMM, which tears the VM down; every other process dies
+    /// with it. `signal` is nonzero when a signal killed the program.
     static func terminate(status: Int32, signal: Int32 = 0, reason: String = "") -> Never {
         tracePoint(.programExit)
         Platform.disableInterrupts()

@@ -52,14 +52,20 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
         kernelPanic("cannot unpack the initramfs: errno \(error.rawValue)")
     }
 
-    // PID 1: the user's program.
+    // PID 1: the user's program, in its own address space.
+    guard let root = AddressSpaces.create() else { kernelPanic("out of memory for the first address space") }
+    AddressSpaces.activate(root)
     let map = MemoryMap(mmapBase: Exec.stackTop - Exec.stackSize - (1 << 30))
-    let space = UserSpace(map: map)
+    let space = UserSpace(map: map, root: root)
     let process = Process(pid: 1, user: space, services: services, files: FileTable(), fs: fs)
     process.memory = map
     process.startMonotonic = services.monotonicNanoseconds()
-    Kernel.process = process
-    Kernel.space = space
+    let entry = ProcessEntry(process: process, space: space, parent: nil)
+    let task = Task(tid: 1, process: process, space: space)
+    task.entry = entry
+    entry.tasks.append(task)
+    ProcessTable.entries.append(entry)
+    Scheduler.current = task
     installStandardStreams(process)
 
     let path: [UInt8] = Array((tree.property("/chosen", DTName.initPath) ?? []).prefix { $0 != 0 })
@@ -67,9 +73,9 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     let envp = tree.stringList("/chosen", DTName.envp)
     var random = [UInt8](repeating: 0, count: 16)
     random.withUnsafeMutableBytes { services.fillRandom($0) }
-    let entry: Exec.Entry
+    let start: Exec.Entry
     do throws(Errno) {
-        entry = try Exec.load(process, space: space, path: path, argv: argv, envp: envp, random: random)
+        start = try Exec.load(process, space: space, path: path, argv: argv, envp: envp, random: random)
     } catch {
         // The VMM checked the ELF already, so this is memory exhaustion or a bad image.
         let what = error == .ENOMEM ? "not enough memory to load the program" : "cannot execute the program (errno \(error.rawValue))"
@@ -77,20 +83,16 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     }
     Kernel.tracePoint(.kernelInitDone)
 
-    // The process's own kernel stack: syscalls and traps from user mode land on it.
-    let stackSize = 64 * 1024
-    let stack = UnsafeMutableRawPointer.allocate(byteCount: stackSize, alignment: 16)
-    let top = UInt64(UInt(bitPattern: stack)) + UInt64(stackSize)
-    kernel_stack_top = top
-    CPU.tss?.storeBytes(of: top, toByteOffset: 4, as: UInt64.self)
-
-    let frameAddress = top - UInt64(MemoryLayout<TrapFrame>.size)
-    let frame = UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(frameAddress))!
+    // Leave for user mode from the task's own kernel stack: syscalls and traps from
+    // user mode land on it from now on.
+    kernel_stack_top = task.stackTop
+    CPU.tss?.storeBytes(of: task.stackTop, toByteOffset: 4, as: UInt64.self)
+    let frame = task.frame
     frame.initialize(to: TrapFrame(r15: 0, r14: 0, r13: 0, r12: 0, r11: 0, r10: 0, r9: 0, r8: 0,
                                    rbp: 0, rdi: 0, rsi: 0, rdx: 0, rcx: 0, rbx: 0, rax: 0,
                                    vector: TrapFrame.syscallVector, error: 0,
-                                   rip: entry.rip, cs: UInt64(Selector.userCode), rflags: 0x202,
-                                   rsp: entry.rsp, ss: UInt64(Selector.userData)))
+                                   rip: start.rip, cs: UInt64(Selector.userCode), rflags: 0x202,
+                                   rsp: start.rsp, ss: UInt64(Selector.userData)))
     returnToUser(frame)
     Kernel.tracePoint(.programEntry)
     enter_user(frame)

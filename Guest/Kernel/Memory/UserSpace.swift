@@ -4,9 +4,12 @@ import KernelASM
 /// page tables (never by dereferencing a user pointer, so a bad pointer is EFAULT and
 /// not a kernel fault), and demand paging from the VMAs.
 final class UserSpace: UserMemory {
-    unowned(unsafe) var map: MemoryMap
+    var map: MemoryMap
+    /// The PML4 of this address space. Copies and faults work on the loaded address
+    /// space (CR3), which is this one whenever its process is running.
+    let root: UInt64
 
-    init(map: MemoryMap) { self.map = map }
+    init(map: MemoryMap, root: UInt64) { self.map = map; self.root = root }
 
     /// Resolves the page of `va` for an access, faulting it in if the VMA allows.
     /// Returns the physical address of `va`.

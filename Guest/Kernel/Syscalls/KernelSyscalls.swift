@@ -2,13 +2,6 @@ import KernelASM
 
 /// Syscalls that need the machine itself: exit, arch_prctl, sleeping, sysinfo.
 extension Process {
-    func sysExitGroup(_ a: SyscallArgs) throws(Errno) -> UInt64 {
-        Kernel.terminate(status: Int32(truncatingIfNeeded: a.a0 & 0xff))
-    }
-
-    /// One thread per process for now, so exit(2) ends the process like exit_group.
-    func sysExit(_ a: SyscallArgs) throws(Errno) -> UInt64 { try sysExitGroup(a) }
-
     /// arch_prctl(2): ARCH_SET_GS 0x1001, ARCH_SET_FS 0x1002, ARCH_GET_FS 0x1003,
     /// ARCH_GET_GS 0x1004. GS stays 0: under PVM the hypervisor swaps GS on SYSCALL and
     /// SYSRET, and the kernel keeps both bases equal so the swaps cancel out.
@@ -16,11 +9,11 @@ extension Process {
         switch a.a0 {
         case 0x1002:
             guard a.a1 < BootLayout.userLimit else { throw .EPERM }
-            fsBase = a.a1
+            Scheduler.current.fsBase = a.a1
             Platform.setFSBase(a.a1)
             return 0
         case 0x1003:
-            try user.store(fsBase, at: a.a1)
+            try user.store(Scheduler.current.fsBase, at: a.a1)
             return 0
         case 0x1004:
             try user.store(UInt64(0), at: a.a1)
@@ -35,9 +28,33 @@ extension Process {
 
     func sysNanosleep(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let ns = try loadTimespec(at: a.a0)
-        Kernel.services?.sleep(nanoseconds: ns)
-        if a.a1 != 0 { try storeTimespec(0, at: a.a1) }
+        try sleep(nanoseconds: ns, remainingAt: a.a1)
         return 0
+    }
+
+    /// Sleeps on the scheduler (the vCPU runs other tasks or halts); the tick wakes
+    /// sleepers, so precision is one tick (10 ms), then the rest is spun out on the TSC.
+    /// A signal ends the sleep with EINTR and the time left stored at `remainingAt`.
+    func sleep(nanoseconds ns: UInt64, remainingAt: UInt64) throws(Errno) {
+        let start = services.monotonicNanoseconds()
+        let deadline = start &+ ns
+        while true {
+            let now = services.monotonicNanoseconds()
+            if now >= deadline { return }
+            let left = deadline - now
+            if left < LocalAPIC.tickNanoseconds || !LocalAPIC.enabled {
+                Kernel.services?.sleep(nanoseconds: left)
+                return
+            }
+            // Wake one tick early and spin the remainder for sub-tick precision.
+            if !Scheduler.block(until: deadline - LocalAPIC.tickNanoseconds / 2) {
+                if remainingAt != 0 {
+                    let n = services.monotonicNanoseconds()
+                    try storeTimespec(deadline > n ? deadline - n : 0, at: remainingAt)
+                }
+                throw .EINTR
+            }
+        }
     }
 
     /// clock_nanosleep(2): returns the error number directly, not -1/errno.
@@ -46,12 +63,16 @@ extension Process {
         guard a.a0 != 2, a.a0 != 3 else { throw .EINVAL }    // CPU-time clocks: not sleepable here
         let t = try loadTimespec(at: a.a2)
         let ns = a.a1 & 1 != 0 ? (t > now ? t - now : 0) : t  // TIMER_ABSTIME
-        Kernel.services?.sleep(nanoseconds: ns)
-        if a.a1 & 1 == 0 && a.a3 != 0 { try storeTimespec(0, at: a.a3) }
+        try sleep(nanoseconds: ns, remainingAt: a.a1 & 1 == 0 ? a.a3 : 0)
         return 0
     }
 
-    func sysSchedYield(_ a: SyscallArgs) throws(Errno) -> UInt64 { 0 }
+    func sysSchedYield(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        Scheduler.schedule()
+        return 0
+    }
+
+    func sysGettidTask(_ a: SyscallArgs) throws(Errno) -> UInt64 { UInt64(Scheduler.current.tid) }
 
     /// sysinfo(2): struct sysinfo (112 bytes, mem_unit 1).
     func sysSysinfo(_ a: SyscallArgs) throws(Errno) -> UInt64 {

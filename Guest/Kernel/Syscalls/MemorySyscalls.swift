@@ -6,7 +6,7 @@ extension Process {
     static let mapFixedNoReplace: UInt64 = 0x100000
     static let knownMapFlags: UInt64 = 0x03 | 0x10 | 0x20 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x80000 | 0x100000 | 0xfc00_0000
 
-    var space: UserSpace { Kernel.space! }
+    var space: UserSpace { Scheduler.current.space }
 
     /// The inode behind a file mapping: EBADF for a bad fd, EACCES unless it was opened
     /// for reading, ENODEV for things that are not regular files (pipes, devices).

@@ -93,7 +93,7 @@ enum SyscallTable {
         case N.set_tid_address: return try p.sysSetTidAddress(a)
         case N.set_robust_list: return try p.sysSetRobustList(a)
         case N.getpid: return try p.sysGetpid(a)
-        case N.gettid: return try p.sysGettid(a)
+        case N.gettid: return try p.sysGettidTask(a)
         case N.getppid: return try p.sysGetppid(a)
         case N.getuid: return try p.sysGetuid(a)
         case N.geteuid: return try p.sysGeteuid(a)
@@ -105,7 +105,28 @@ enum SyscallTable {
         case N.getrlimit: return try p.sysGetrlimit(a)
         case N.setrlimit: return try p.sysSetrlimit(a)
         case N.prlimit64: return try p.sysPrlimit64(a)
-        // signals (stored, not yet delivered)
+        // processes
+        case N.fork: return try p.sysFork(a)
+        case N.vfork: return try p.sysVfork(a)
+        case N.clone: return try p.sysClone(a)
+        case N.clone3: return try p.sysClone3(a)
+        case N.execve: return try p.sysExecve(a)
+        case N.execveat: return try p.sysExecveat(a)
+        case N.wait4: return try p.sysWait4(a)
+        case N.waitid: return try p.sysWaitid(a)
+        case N.kill: return try p.sysKill(a)
+        case N.tkill: return try p.sysTkill(a)
+        case N.tgkill: return try p.sysTgkill(a)
+        case N.getpgid: return try p.sysGetpgid(a)
+        case N.getpgrp: return try p.sysGetpgrp(a)
+        case N.setpgid: return try p.sysSetpgid(a)
+        case N.getsid: return try p.sysGetsid(a)
+        case N.setsid: return try p.sysSetsid(a)
+        case N.futex: return try p.sysFutex(a)
+        case N.pipe: return try p.sysPipe(a)
+        case N.pipe2: return try p.sysPipe2(a)
+        // signals
+        case N.rt_sigreturn: return try p.sysRtSigreturn(a)
         case N.rt_sigaction: return try p.sysRtSigaction(a)
         case N.rt_sigprocmask: return try p.sysRtSigprocmask(a)
         case N.sigaltstack: return try p.sysSigaltstack(a)
@@ -142,9 +163,11 @@ enum SyscallTable {
 func syscallHandler(_ raw: UnsafeMutableRawPointer) {
     let frame = raw.assumingMemoryBound(to: TrapFrame.self)
     Platform.heartbeat()
-    guard let p = Kernel.process else { kernelPanic("syscall with no process", frame: frame) }
+    guard let t = Scheduler.current else { kernelPanic("syscall with no task", frame: frame) }
     let f = frame.pointee
     let args = SyscallArgs(f.rdi, f.rsi, f.rdx, f.r10, f.r8, f.r9)
-    frame.pointee.rax = SyscallTable.dispatch(p, f.rax, args)
+    let result = SyscallTable.dispatch(t.process, f.rax, args)
+    // execve and rt_sigreturn replaced the whole frame; everything else returns a value.
+    if t.frame.pointee.vector == TrapFrame.syscallVector { frame.pointee.rax = result }
     returnToUser(frame)
 }

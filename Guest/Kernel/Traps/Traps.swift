@@ -41,42 +41,64 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
     case 14:
         let address = Platform.faultAddress()
         let write = f.error & 2 != 0, fetch = f.error & 16 != 0
-        if f.error & 1 == 0, let space = Kernel.space, space.handleFault(address, write: write, execute: fetch) {
+        if f.error & 1 == 0, let t = Scheduler.current, t.space.handleFault(address, write: write, execute: fetch) {
             break
         }
         let cause = f.error & 1 == 0 ? "address not mapped" : "invalid permissions"
-        killProgram(Signal.SIGSEGV, "segmentation fault at \(hex(address)) (\(cause)), ip \(hex(f.rip))")
+        raiseFault(Signal.SIGSEGV, code: f.error & 1 == 0 ? 1 : 2, address: address,
+                   "segmentation fault at \(hex(address)) (\(cause)), ip \(hex(f.rip))")
     case 0:
-        killProgram(Signal.SIGFPE, "divide error, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGFPE, code: 1, address: f.rip, "divide error, ip \(hex(f.rip))")        // FPE_INTDIV
     case 16, 19:
-        killProgram(Signal.SIGFPE, "floating-point exception, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGFPE, code: 0, address: f.rip, "floating-point exception, ip \(hex(f.rip))")
     case 6:
-        killProgram(Signal.SIGILL, "invalid opcode, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGILL, code: 2, address: f.rip, "invalid opcode, ip \(hex(f.rip))")        // ILL_ILLOPN
     case 13:
-        killProgram(Signal.SIGSEGV, "general protection fault, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGSEGV, code: 128, address: 0, "general protection fault, ip \(hex(f.rip))")  // SI_KERNEL
     case 12:
-        killProgram(Signal.SIGBUS, "stack segment fault, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGBUS, code: 128, address: 0, "stack segment fault, ip \(hex(f.rip))")
     case 17:
-        killProgram(Signal.SIGBUS, "alignment check, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGBUS, code: 1, address: 0, "alignment check, ip \(hex(f.rip))")
     case 1, 3:
-        killProgram(Signal.SIGTRAP, "trace/breakpoint trap, ip \(hex(f.rip))")
+        raiseFault(Signal.SIGTRAP, code: 1, address: f.rip, "trace/breakpoint trap, ip \(hex(f.rip))")
     default:
-        killProgram(Signal.SIGSEGV, "exception \(vector), ip \(hex(f.rip))")
+        raiseFault(Signal.SIGSEGV, code: 128, address: 0, "exception \(vector), ip \(hex(f.rip))")
     }
     returnToUser(frame)
 }
 
-/// No signal delivery yet: a fault takes the default action, termination, reported as
-/// the shell does (128 + signal).
-func killProgram(_ signal: Int32, _ reason: String) -> Never {
-    Kernel.terminate(status: 128 + signal, signal: signal, reason: Signal.name(signal) + ": " + reason)
+/// A hardware fault in the program becomes a signal. If the program handles it, the
+/// handler runs; if the signal is blocked or left at its default action, the process
+/// dies, reported as the shell does (128 + signal) with `reason` on swiftlet's stderr.
+func raiseFault(_ signal: Int32, code: Int32, address: UInt64, _ reason: String) {
+    let t: Task = Scheduler.current
+    let p = t.process
+    let handler = Signals.handler(p, signal)
+    let blocked = p.signalMask & Signals.bit(signal) != 0
+    if handler == Signals.sigDefault || handler == Signals.sigIgnore || blocked {
+        killProgram(signal, reason)
+    }
+    t.siginfoCode = code
+    t.faultAddress = address
+    Signals.send(signal, toTask: t)
 }
 
-/// Last step before entry.S leaves for user mode.
+/// Terminates the current process with `signal` (its default action).
+func killProgram(_ signal: Int32, _ reason: String) -> Never {
+    Lifecycle.exitProcess(Scheduler.current.entry, waitStatus: Lifecycle.signalStatus(signal),
+                          reason: Signal.name(signal) + ": " + reason)
+}
+
+/// Last step before entry.S leaves for user mode: reschedule if the slice ended,
+/// deliver pending signals, then make the frame fit the platform's return path.
 @inline(__always)
 func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
-    guard let space = Kernel.space else { return }
-    if !Platform.prepareUserReturn(&frame.pointee, user: space) {
+    guard let t = Scheduler.current else { return }
+    // Switching away is only safe from the task's own kernel stack (not from an IST
+    // frame, which the next event would overwrite).
+    if Scheduler.needResched && frame == t.frame { Scheduler.schedule() }
+    if t.pendingSignals != 0 { Signals.deliver(frame) }
+    if !Platform.prepareUserReturn(&frame.pointee, user: t.space) {
         killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
     }
 }
@@ -88,6 +110,7 @@ func handleInterrupt(_ vector: UInt64) {
     case LocalAPIC.timerVector:
         LocalAPIC.ticks &+= 1
         LocalAPIC.endOfInterrupt()
+        if Scheduler.current != nil, let s = Kernel.services { Scheduler.tick(now: s.monotonicNanoseconds()) }
     case LocalAPIC.spuriousVector:
         break                                   // no EOI for spurious interrupts
     default:

@@ -58,6 +58,15 @@ public final class MemoryMap {
 
     public init(mmapBase: UInt64) { self.mmapBase = mmapBase }
 
+    /// An independent copy (fork): same areas, same break.
+    public func copy() -> MemoryMap {
+        let m = MemoryMap(mmapBase: mmapBase)
+        m.areas = areas
+        m.brkStart = brkStart
+        m.brkCurrent = brkCurrent
+        return m
+    }
+
     public static func pageUp(_ v: UInt64) -> UInt64? {
         let (r, o) = v.addingReportingOverflow(pageSize - 1)
         return o ? nil : r & ~(pageSize - 1)

@@ -32,8 +32,6 @@ public final class Process {
     public var comm: [UInt8] = []
     /// prctl(PR_SET_PDEATHSIG).
     public var parentDeathSignal: Int32 = 0
-    /// FS base set by arch_prctl(ARCH_SET_FS).
-    public var fsBase: UInt64 = 0
     /// The program's mappings and break.
     public var memory = MemoryMap(mmapBase: BootLayout.userLimit - (1 << 40))
     /// CPU time consumed, in TSC-derived nanoseconds (for CLOCK_PROCESS_CPUTIME_ID).

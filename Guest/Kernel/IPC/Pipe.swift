@@ -1,0 +1,139 @@
+import KernelASM
+
+/// A pipe (pipe(7)): a 64 KiB ring shared by a read end and a write end. Reads block
+/// while it is empty and writers exist; writes of at most PIPE_BUF (4096) bytes are
+/// atomic; writing with no reader raises SIGPIPE and fails with EPIPE.
+final class Pipe {
+    static let capacity = 65536
+    static let atomicLimit = 4096
+    nonisolated(unsafe) static var nextId: UInt64 = 1
+
+    let id: UInt64
+    var buffer: [UInt8]
+    var head = 0, count = 0
+    var readers = 0, writers = 0
+    let readWait = WaitQueue()
+    let writeWait = WaitQueue()
+
+    init() {
+        id = Pipe.nextId
+        Pipe.nextId += 1
+        buffer = [UInt8](repeating: 0, count: Pipe.capacity)
+    }
+
+    func read(into out: UnsafeMutableRawBufferPointer, nonBlocking: Bool) throws(Errno) -> Int {
+        while count == 0 {
+            if writers == 0 { return 0 }
+            if nonBlocking { throw .EAGAIN }
+            if !readWait.wait() { throw Errno(Signals.restartSys) }
+        }
+        let n = min(out.count, count)
+        for i in 0..<n { out[i] = buffer[(head + i) % Pipe.capacity] }
+        head = (head + n) % Pipe.capacity
+        count -= n
+        writeWait.wakeAll()
+        return n
+    }
+
+    func write(from data: UnsafeRawBufferPointer, nonBlocking: Bool) throws(Errno) -> Int {
+        var done = 0
+        while done < data.count {
+            if readers == 0 {
+                Signals.send(Signals.SIGPIPE, toTask: Scheduler.current)
+                if done > 0 { return done }
+                throw .EPIPE
+            }
+            let space = Pipe.capacity - count
+            let remaining = data.count - done
+            // Small writes go in whole or not at all (PIPE_BUF atomicity).
+            let need = remaining <= Pipe.atomicLimit ? remaining : 1
+            if space < need {
+                if nonBlocking { if done > 0 { return done }; throw .EAGAIN }
+                if !writeWait.wait() {
+                    if done > 0 { return done }
+                    throw Errno(Signals.restartSys)
+                }
+                continue
+            }
+            let n = min(space, remaining)
+            let tail = (head + count) % Pipe.capacity
+            for i in 0..<n { buffer[(tail + i) % Pipe.capacity] = data[done + i] }
+            count += n
+            done += n
+            readWait.wakeAll()
+        }
+        return done
+    }
+}
+
+/// One end of a pipe, as an open file's object.
+final class PipeEnd: FileObject {
+    let pipe: Pipe
+    let isWriter: Bool
+
+    init(pipe: Pipe, isWriter: Bool) {
+        self.pipe = pipe
+        self.isWriter = isWriter
+        if isWriter { pipe.writers += 1 } else { pipe.readers += 1 }
+    }
+
+    func read(_ file: OpenFile, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        guard !isWriter else { throw .EBADF }
+        return try pipe.read(into: buffer, nonBlocking: file.isNonBlocking)
+    }
+
+    func write(_ file: OpenFile, from buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
+        guard isWriter else { throw .EBADF }
+        return try pipe.write(from: buffer, nonBlocking: file.isNonBlocking)
+    }
+
+    /// FIONREAD (0x541b): bytes available to read.
+    func ioctl(_ file: OpenFile, request: UInt32, argument: UInt64, process: Process) throws(Errno) -> UInt64 {
+        guard request == 0x541b else { throw .ENOTTY }
+        try process.user.store(Int32(pipe.count), at: argument)
+        return 0
+    }
+
+    var fileTypeBits: UInt32 { LinuxFileType.fifo }
+    var procLinkTarget: [UInt8] { Array("pipe:[\(pipe.id)]".utf8) }
+
+    func release() {
+        if isWriter {
+            pipe.writers -= 1
+            if pipe.writers == 0 { pipe.readWait.wakeAll() }
+        } else {
+            pipe.readers -= 1
+            if pipe.readers == 0 { pipe.writeWait.wakeAll() }
+        }
+    }
+}
+
+extension Process {
+    func sysPipe(_ a: SyscallArgs) throws(Errno) -> UInt64 { try sysPipe2(SyscallArgs(a.a0, 0)) }
+
+    /// pipe2(2): O_CLOEXEC, O_NONBLOCK (O_DIRECT packet mode is not supported: EINVAL).
+    func sysPipe2(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let flags = UInt32(truncatingIfNeeded: a.a1)
+        guard flags & ~(LinuxOpen.closeOnExec | LinuxOpen.nonBlock) == 0 else { throw .EINVAL }
+        let pipe = Pipe()
+        let nb = flags & LinuxOpen.nonBlock
+        let r = OpenFile(inode: nil, object: PipeEnd(pipe: pipe, isWriter: false), statusFlags: LinuxOpen.readOnly | nb, path: [])
+        let w = OpenFile(inode: nil, object: PipeEnd(pipe: pipe, isWriter: true), statusFlags: LinuxOpen.writeOnly | nb, path: [])
+        let cloexec = flags & LinuxOpen.closeOnExec != 0
+        let rfd = try files.install(r, closeOnExec: cloexec)
+        let wfd: Int32
+        do throws(Errno) { wfd = try files.install(w, closeOnExec: cloexec) } catch {
+            try? files.close(rfd)
+            w.object?.release()
+            throw error
+        }
+        do throws(Errno) {
+            try user.store(rfd, at: a.a0)
+            try user.store(wfd, at: a.a0 &+ 4)
+        } catch {
+            try? files.close(rfd); try? files.close(wfd)
+            throw error
+        }
+        return 0
+    }
+}

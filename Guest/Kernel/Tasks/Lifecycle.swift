@@ -1,0 +1,70 @@
+import KernelASM
+
+/// Process and thread death, and reaping.
+enum Lifecycle {
+    /// Wait status for wait4(2): exited with `code`, or killed by `signal`.
+    static func exitStatus(code: Int32) -> Int32 { (code & 0xff) << 8 }
+    static func signalStatus(_ signal: Int32) -> Int32 { signal & 0x7f }
+
+    /// Ends the whole process (exit_group, or a fatal signal). Never returns.
+    static func exitProcess(_ entry: ProcessEntry, waitStatus: Int32, reason: String = "") -> Never {
+        if entry.pid == 1 {
+            let signal = waitStatus & 0x7f
+            if signal != 0 { Kernel.terminate(status: 128 + signal, signal: signal, reason: reason) }
+            Kernel.terminate(status: (waitStatus >> 8) & 0xff)
+        }
+        let me: Task = Scheduler.current
+        // Files first: closing pipe ends wakes readers and writers elsewhere.
+        let files = entry.process.files
+        for fd in files.openDescriptors { try? files.close(fd) }
+        for t in entry.tasks {
+            clearChildTid(t)
+            t.state = .zombie
+            if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
+        }
+        Scheduler.runQueue.removeAll { $0.entry === entry }
+        // The address space goes now; the kernel stacks when the parent reaps us.
+        AddressSpaces.activate(BootLayout.bootPML4)
+        AddressSpaces.destroyUser(entry.space.root)
+        // Orphans go to init, which reaps them (Linux reparents to the subreaper/PID 1).
+        if let initEntry = ProcessTable.initProcess {
+            for c in entry.children {
+                c.parent = initEntry
+                initEntry.children.append(c)
+                if c.zombie { initEntry.childExited.wakeAll() }
+            }
+        }
+        entry.children.removeAll()
+        entry.waitStatus = waitStatus
+        entry.zombie = true
+        if let parent = entry.parent {
+            Signals.send(17, to: parent)                     // SIGCHLD
+            parent.childExited.wakeAll()
+        }
+        me.state = .zombie
+        Scheduler.schedule()
+        kernelPanic("a zombie task was scheduled")
+    }
+
+    /// Ends one thread (exit(2)); the last thread ends the process.
+    static func exitThread(_ task: Task, code: Int32) -> Never {
+        let entry: ProcessEntry = task.entry
+        let live = entry.tasks.filter { $0.state != .zombie }
+        if live.count <= 1 { exitProcess(entry, waitStatus: exitStatus(code: code)) }
+        clearChildTid(task)
+        task.state = .zombie
+        entry.tasks.removeAll { $0 === task }
+        Scheduler.schedule()
+        kernelPanic("a zombie thread was scheduled")
+    }
+
+    /// CLONE_CHILD_CLEARTID / set_tid_address: zero the word and wake one futex waiter.
+    static func clearChildTid(_ t: Task) {
+        guard t.clearChildTid != 0 else { return }
+        if t.space.root == PageTables.root {
+            try? t.space.store(UInt32(0), at: t.clearChildTid)
+            Futex.wake(address: t.clearChildTid, space: t.space, count: 1)
+        }
+        t.clearChildTid = 0
+    }
+}

@@ -1,0 +1,58 @@
+import KernelASM
+
+/// Kernel-side bookkeeping of a process beyond the portable `Process`: its threads,
+/// parent and children, address space, and exit status for wait4.
+final class ProcessEntry {
+    let process: Process
+    var tasks: [Task] = []
+    var parent: ProcessEntry?
+    var children: [ProcessEntry] = []
+    var space: UserSpace
+    /// wait(2) status once a zombie: exit code << 8, or the killing signal.
+    var waitStatus: Int32 = 0
+    var zombie = false
+    /// Where this process's parent sleeps in wait4.
+    let childExited = WaitQueue()
+    var processGroup: Int32
+    var session: Int32
+
+    init(process: Process, space: UserSpace, parent: ProcessEntry?) {
+        self.process = process
+        self.space = space
+        self.parent = parent
+        processGroup = parent?.processGroup ?? process.pid
+        session = parent?.session ?? process.pid
+    }
+
+    var pid: Int32 { process.pid }
+}
+
+enum ProcessTable {
+    nonisolated(unsafe) static var entries: [ProcessEntry] = []
+    nonisolated(unsafe) static var nextPid: Int32 = 2
+
+    static func find(_ pid: Int32) -> ProcessEntry? {
+        entries.first { $0.pid == pid && !$0.zombie }
+    }
+
+    static func findAny(_ pid: Int32) -> ProcessEntry? {
+        entries.first { $0.pid == pid }
+    }
+
+    static var initProcess: ProcessEntry? { entries.first { $0.pid == 1 } }
+
+    static func allocatePid() -> Int32 {
+        // Thread ids and process ids share one number space, as on Linux.
+        let p = max(nextPid, Scheduler.nextTid)
+        nextPid = p + 1
+        Scheduler.nextTid = p + 1
+        return p
+    }
+
+    static func remove(_ e: ProcessEntry) {
+        entries.removeAll { $0 === e }
+        e.parent?.children.removeAll { $0 === e }
+        e.parent = nil
+        e.tasks.removeAll()
+    }
+}

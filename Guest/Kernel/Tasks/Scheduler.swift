@@ -1,0 +1,125 @@
+import KernelASM
+
+/// Round-robin, preemptive scheduling of tasks on the one vCPU. The timer tick ends a
+/// task's slice; blocking calls give the CPU away; with nothing runnable the vCPU halts
+/// until an interrupt.
+enum Scheduler {
+    nonisolated(unsafe) static var current: Task! = nil
+    nonisolated(unsafe) static var runQueue: [Task] = []
+    nonisolated(unsafe) static var sleepers: [Task] = []
+    nonisolated(unsafe) static var nextTid: Int32 = 2
+    /// Ticks left in the current slice (a slice is 2 ticks = 20 ms, like CFS's
+    /// sched_latency order of magnitude on a small machine).
+    nonisolated(unsafe) static var sliceLeft = 2
+    nonisolated(unsafe) static var needResched = false
+    /// True while the idle loop halts inside `schedule`; an interrupt then must not
+    /// reschedule (it would re-enter the scheduler).
+    nonisolated(unsafe) static var idling = false
+
+    static func allocateTid() -> Int32 {
+        let t = nextTid
+        nextTid += 1
+        return t
+    }
+
+    static func makeRunnable(_ t: Task) {
+        guard t.state != .zombie else { return }
+        if t.state == .runnable && (t === current || runQueue.contains(where: { $0 === t })) { return }
+        t.state = .runnable
+        t.wakeAt = 0
+        if t !== current { runQueue.append(t) }
+    }
+
+    /// Timer tick: wake sleepers whose deadline passed, and end the slice.
+    static func tick(now: UInt64) {
+        if !sleepers.isEmpty {
+            var still: [Task] = []
+            for t in sleepers {
+                if t.state == .blocked && t.wakeAt != 0 && t.wakeAt <= now { makeRunnable(t) }
+                else if t.state == .blocked { still.append(t) }
+            }
+            sleepers = still
+        }
+        sliceLeft -= 1
+        if sliceLeft <= 0 && !runQueue.isEmpty { needResched = true }
+    }
+
+    /// Gives the CPU to the next runnable task (or keeps it if there is none and the
+    /// current task can still run). Returns when the current task runs again.
+    static func schedule() {
+        needResched = false
+        let prev: Task = current
+        if prev.state == .runnable && !runQueue.isEmpty {
+            runQueue.append(prev)
+        }
+        while true {
+            if let i = runQueue.firstIndex(where: { $0.state == .runnable }) {
+                let next = runQueue.remove(at: i)
+                if next === prev { sliceLeft = 2; return }
+                switchTo(next, from: prev)
+                return
+            }
+            if prev.state == .runnable { sliceLeft = 2; return }
+            // Nothing to run: halt until an interrupt wakes somebody.
+            idling = true
+            Platform.idle()
+            Platform.disableInterrupts()
+            idling = false
+        }
+    }
+
+    static func switchTo(_ next: Task, from prev: Task) {
+        if prev.state != .zombie {
+            k_fxsave(prev.fpu)
+            prev.fpuSaved = true
+        }
+        current = next
+        sliceLeft = 2
+        kernel_stack_top = next.stackTop
+        CPU.tss?.storeBytes(of: next.stackTop, toByteOffset: 4, as: UInt64.self)
+        AddressSpaces.activate(next.space.root)
+        if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
+        if next.fpuSaved { k_fxrstor(next.fpu) }
+        switch_context(&prev.savedRSP, next.savedRSP)
+    }
+
+    /// Blocks the current task until `makeRunnable` (or a signal) wakes it.
+    /// Returns false if a signal interrupted the wait.
+    @discardableResult
+    static func block(until deadline: UInt64 = 0) -> Bool {
+        let t: Task = current
+        t.state = .blocked
+        t.wokenBySignal = false
+        t.wakeAt = deadline
+        if deadline != 0 { sleepers.append(t) }
+        schedule()
+        return !t.wokenBySignal
+    }
+}
+
+/// Tasks waiting for something (pipe data, a child's exit, a futex word).
+final class WaitQueue {
+    var waiters: [Task] = []
+
+    /// Blocks the current task on this queue. Returns false if a signal woke it.
+    func wait(deadline: UInt64 = 0) -> Bool {
+        waiters.append(Scheduler.current)
+        let ok = Scheduler.block(until: deadline)
+        waiters.removeAll { $0 === Scheduler.current }
+        return ok
+    }
+
+    func wakeAll() {
+        let w = waiters
+        waiters.removeAll()
+        for t in w where t.state == .blocked { Scheduler.makeRunnable(t) }
+    }
+
+    func wakeOne() -> Bool {
+        while !waiters.isEmpty {
+            let t = waiters.removeFirst()
+            if t.state == .blocked { Scheduler.makeRunnable(t); return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,74 @@
+import KernelASM
+
+/// A schedulable thread of a process: its own kernel stack (syscalls and traps from user
+/// mode land there), saved kernel RSP while switched out, and per-thread CPU state.
+final class Task {
+    enum State { case runnable, blocked, zombie }
+
+    let tid: Int32
+    var process: Process
+    unowned(unsafe) var entry: ProcessEntry!
+    var state: State = .runnable
+    /// Kernel stack, 64 KiB; the user TrapFrame sits at its top.
+    let stack: UnsafeMutableRawPointer
+    let stackTop: UInt64
+    static let stackSize = 64 * 1024
+    /// RSP saved by switch_context while this task is not running.
+    var savedRSP: UInt64 = 0
+    /// FXSAVE area for the program's x87/SSE registers.
+    let fpu: UnsafeMutableRawPointer
+    var fpuSaved = false
+    var fsBase: UInt64 = 0
+    /// Blocked signals and pending ones (bit N-1 for signal N).
+    var signalMask: UInt64 = 0
+    var pendingSignals: UInt64 = 0
+    /// set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken at exit.
+    var clearChildTid: UInt64 = 0
+    /// When sleeping with a deadline (monotonic ns), 0 otherwise.
+    var wakeAt: UInt64 = 0
+    /// Set by whoever wakes a blocked task (for EINTR versus a real wake-up).
+    var wokenBySignal = false
+    /// vfork: the parent waits until this child execs or exits.
+    var vforkParent: Task? = nil
+    /// Details of the signal being delivered (si_code, si_pid, si_addr/cr2).
+    var siginfoCode: Int32 = 0
+    var siginfoPid: Int32 = 0
+    var faultAddress: UInt64 = 0
+    /// The process's address space (shared by its threads).
+    var space: UserSpace
+
+    init(tid: Int32, process: Process, space: UserSpace) {
+        self.tid = tid
+        self.process = process
+        self.space = space
+        stack = UnsafeMutableRawPointer.allocate(byteCount: Task.stackSize, alignment: 16)
+        stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(Task.stackSize)
+        fpu = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 64)
+        k_zero(UInt64(UInt(bitPattern: fpu)), 512)
+        // FNINIT/LDMXCSR defaults, as Linux gives a new program: x87 control word 0x37f,
+        // MXCSR 0x1f80 (all exceptions masked).
+        fpu.storeBytes(of: UInt16(0x37f), toByteOffset: 0, as: UInt16.self)
+        fpu.storeBytes(of: UInt32(0x1f80), toByteOffset: 24, as: UInt32.self)
+        fpuSaved = true
+    }
+
+    deinit {
+        stack.deallocate()
+        fpu.deallocate()
+    }
+
+    /// The user register frame at the top of the kernel stack.
+    var frame: UnsafeMutablePointer<TrapFrame> {
+        UnsafeMutablePointer<TrapFrame>(bitPattern: UInt(stackTop - UInt64(MemoryLayout<TrapFrame>.size)))!
+    }
+
+    /// Prepares the stack so that the first switch to this task returns to user mode
+    /// through `frame` (six callee-saved zeros, then task_entry).
+    func prepareFirstRun() {
+        let frameAddress = stackTop - UInt64(MemoryLayout<TrapFrame>.size)
+        let returnSlot = frameAddress - 8
+        k_store64(returnSlot, k_addr_task_entry())
+        for i in 1...6 { k_store64(returnSlot - UInt64(i) * 8, 0) }
+        savedRSP = returnSlot - 48
+    }
+}
