@@ -6,7 +6,22 @@ set -eu
 OUT="$1"; GEN="$2"
 SWIFTC="${3:-swiftc}"; CLANG="${4:-clang}"; LLD="${5:-ld.lld}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-mkdir -p "$OUT"
+mkdir -p "$OUT" "$(dirname "$GEN")"
+
+write_generated() {
+    line="let builtGuestKernelPath = \"$OUT/kernel.elf\""
+    # Rewrite only on change, so the VMM is not recompiled on every build.
+    if [ ! -f "$GEN" ] || [ "$(cat "$GEN")" != "$line" ]; then
+        echo "$line" > "$GEN.tmp" && mv "$GEN.tmp" "$GEN"
+    fi
+}
+
+# Runs on every `swift build` (a prebuild command): rebuild only if a guest source is
+# newer than the kernel, or the kernel is missing.
+if [ -f "$OUT/kernel.elf" ] && [ -z "$(find "$HERE" -type f -newer "$OUT/kernel.elf" ! -path '*/BuildPlugin/*' | head -n 1)" ]; then
+    write_generated
+    exit 0
+fi
 
 TARGET=x86_64-unknown-none-elf
 # Kernel code never touches SSE/x87: on PVM hosts anything before the native switch,
@@ -29,6 +44,4 @@ EXTRA=""
 "$LLD" -m elf_x86_64 -nostdlib -static --gc-sections -z max-page-size=4096 -z norelro \
     -T "$HERE/kernel.ld" -o "$OUT/kernel.elf.tmp" "$OUT/entry.o" "$OUT/kernel.o" "$OUT/rt.o" $EXTRA
 mv "$OUT/kernel.elf.tmp" "$OUT/kernel.elf"
-
-echo "let builtGuestKernelPath = \"$OUT/kernel.elf\"" > "$GEN.tmp"
-mv "$GEN.tmp" "$GEN"
+write_generated

@@ -3,26 +3,23 @@ import PackagePlugin
 /// Builds the Embedded Swift guest kernel during `swift build` by running
 /// Guest/build-kernel.sh, and hands the VMM the path of the result through a generated
 /// Swift file (so `swiftlet` finds its kernel with no flags). Only the generated file is
-/// declared as an output: declaring kernel.elf too would make SwiftPM treat it as a
-/// resource and pull Foundation into the VMM (facts/toolchain.md §4).
+/// an output: declaring kernel.elf too would make SwiftPM treat it as a resource and
+/// pull Foundation into the VMM (facts/toolchain.md §4).
+///
+/// A prebuild command, not a build command: SwiftPM computes a build command's input
+/// list once per build plan, so guest files added later were not seen and edits to them
+/// did not rebuild the kernel (measured). The script runs on every build and checks
+/// itself whether anything under Guest/ is newer than the kernel (a few ms).
 @main
 struct GuestKernelPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
         let guest = root.appending(path: "Guest")
         let out = context.pluginWorkDirectoryURL.appending(path: "guest")
-        let generated = context.pluginWorkDirectoryURL.appending(path: "GuestKernelPath.swift")
-        var inputs: [URL] = []
-        if let e = FileManager.default.enumerator(at: guest, includingPropertiesForKeys: nil) {
-            for case let url as URL in e where !url.path.contains("/BuildPlugin/") {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
-                    inputs.append(url)
-                }
-            }
-        }
+        let generatedDirectory = context.pluginWorkDirectoryURL.appending(path: "generated")
+        let generated = generatedDirectory.appending(path: "GuestKernelPath.swift")
         return [
-            .buildCommand(
+            .prebuildCommand(
                 displayName: "Building the Swiftlet guest kernel",
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: [
@@ -33,8 +30,7 @@ struct GuestKernelPlugin: BuildToolPlugin {
                     try context.tool(named: "clang").url.path,
                     try context.tool(named: "ld.lld").url.path,
                 ],
-                inputFiles: inputs,
-                outputFiles: [generated]
+                outputFilesDirectory: generatedDirectory
             )
         ]
     }
