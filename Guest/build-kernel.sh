@@ -8,6 +8,10 @@ SWIFTC="${3:-swiftc}"; CLANG="${4:-clang}"; LLD="${5:-ld.lld}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$OUT" "$(dirname "$GEN")"
 
+# SwiftPM only knows the guest files that existed when it planned the build; touching
+# this input makes it run the script on every build (see GuestKernelPlugin.swift).
+trap 'touch "$OUT/rerun.stamp"' EXIT
+
 write_generated() {
     line="let builtGuestKernelPath = \"$OUT/kernel.elf\""
     # Rewrite only on change, so the VMM is not recompiled on every build.

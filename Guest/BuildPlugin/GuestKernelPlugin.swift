@@ -6,20 +6,32 @@ import PackagePlugin
 /// an output: declaring kernel.elf too would make SwiftPM treat it as a resource and
 /// pull Foundation into the VMM (facts/toolchain.md §4).
 ///
-/// A prebuild command, not a build command: SwiftPM computes a build command's input
-/// list once per build plan, so guest files added later were not seen and edits to them
-/// did not rebuild the kernel (measured). The script runs on every build and checks
-/// itself whether anything under Guest/ is newer than the kernel (a few ms).
+/// SwiftPM computes a build command's input list once per build plan and keeps the plan
+/// until the package graph changes, so a guest file added later is never among the
+/// inputs (measured: edits to new files did not rebuild the kernel). Hence one more
+/// input, a stamp the script touches on every run: the command reruns on every build,
+/// and the script itself decides, in a few milliseconds, whether anything under Guest/
+/// is newer than the kernel. (A prebuild command did not rerun at all with SwiftPM 6.3.)
 @main
 struct GuestKernelPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL
         let guest = root.appending(path: "Guest")
         let out = context.pluginWorkDirectoryURL.appending(path: "guest")
-        let generatedDirectory = context.pluginWorkDirectoryURL.appending(path: "generated")
-        let generated = generatedDirectory.appending(path: "GuestKernelPath.swift")
+        let generated = context.pluginWorkDirectoryURL.appending(path: "GuestKernelPath.swift")
+        let stamp = out.appending(path: "rerun.stamp")
+        try? FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: stamp.path) {
+            FileManager.default.createFile(atPath: stamp.path, contents: Data())
+        }
+        var inputs: [URL] = [stamp]
+        if let e = FileManager.default.enumerator(at: guest, includingPropertiesForKeys: [.isRegularFileKey]) {
+            for case let url as URL in e where !url.path.contains("/BuildPlugin") {
+                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { inputs.append(url) }
+            }
+        }
         return [
-            .prebuildCommand(
+            .buildCommand(
                 displayName: "Building the Swiftlet guest kernel",
                 executable: URL(fileURLWithPath: "/bin/sh"),
                 arguments: [
@@ -30,7 +42,8 @@ struct GuestKernelPlugin: BuildToolPlugin {
                     try context.tool(named: "clang").url.path,
                     try context.tool(named: "ld.lld").url.path,
                 ],
-                outputFilesDirectory: generatedDirectory
+                inputFiles: inputs,
+                outputFiles: [generated]
             )
         ]
     }

@@ -72,3 +72,5 @@ final class Task {
         savedRSP = returnSlot - 48
     }
 }
+// t
+// t2
