@@ -97,7 +97,12 @@ struct TemporaryDirectory {
 /// `count` bytes from the host's /dev/urandom.
 func randomBytes(_ count: Int) -> [UInt8] {
     var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 8)
+    while bytes.count < count {
+        withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+    }
+    return Array(bytes.prefix(count))
 }
 
 /// The host's `sha256sum` of a file (hex digest), or nil if it failed.
@@ -110,3 +115,13 @@ func hostSHA256(_ path: String) -> String? {
 
 /// True on a host whose /dev/kvm comes from the PVM module (facts/pvm.md §3.11).
 var hostIsPVM: Bool { FileManager.default.fileExists(atPath: "/sys/module/kvm_pvm") }
+
+/// Where two byte strings first differ, or nil if they are equal. Used instead of
+/// `#expect(a == b)` for large outputs, whose failure diff is quadratic.
+func firstDifference(_ got: [UInt8], _ want: [UInt8]) -> String? {
+    if got == want { return nil }
+    let common = min(got.count, want.count)
+    let index = (0..<common).first { got[$0] != want[$0] } ?? common
+    func byte(_ bytes: [UInt8]) -> String { index < bytes.count ? "\(bytes[index])" : "end" }
+    return "got \(got.count) bytes, want \(want.count); first difference at offset \(index): got \(byte(got)), want \(byte(want))"
+}
