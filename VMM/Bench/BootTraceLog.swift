@@ -17,7 +17,7 @@ public struct BootTraceLog: Equatable, Sendable {
     }
 
     public init(parsing text: String) {
-        for line in text.split(separator: "\n") {
+        for line in text.split(whereSeparator: \.isNewline) {
             guard line.hasPrefix("swiftlet: trace: ") else { continue }
             let words = line.dropFirst("swiftlet: trace: ".count).split(separator: " ")
             if words.first == "platform" {

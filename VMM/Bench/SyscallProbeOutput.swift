@@ -16,8 +16,9 @@ public struct SyscallProbeOutput: Equatable, Sendable {
     public var complete = false
 
     public init(parsing text: String) {
-        for raw in text.split(separator: "\n") {
-            let words = raw.split(separator: " ").map { $0.trimmingCharacters(in: "\r") }
+        // A serial console ends lines with "\r\n": one Character, split by isNewline.
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let words = raw.split(separator: " ")
             guard let kind = words.first else { continue }
             switch (kind, words.count) {
             case ("tsc_hz", 2): tscHz = UInt64(words[1]) ?? 0
@@ -44,14 +45,6 @@ public struct SyscallProbeOutput: Equatable, Sendable {
         return rs.map { r in
             UInt64(Double(r.cycles) / Double(r.iterations) / Double(tscHz) * 1e12)
         }
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in c: Character) -> Substring {
-        var s = self
-        while s.last == c { s = s.dropLast() }
-        return s
     }
 }
 
