@@ -54,7 +54,14 @@ public struct BootResult: Equatable, Sendable {
             JSONField("phases", .array(phases.map { p in
                 .object([JSONField("name", .string(p.name))] + (p.summary.map { [JSONField("summary", $0.json(unit: "ns"))] } ?? []))
             })),
-            JSONField("columns", .object(columns.map { JSONField($0.name, $0.json(unit: "ns")) })),
+            JSONField("columns", .object(columns.map { c in
+                var v = c.json(unit: "ns")
+                if case .object(var f) = v, let r = c.ratio(to: columns[0]) {
+                    f.append(JSONField("ratio_to_swiftlet", .number(r)))
+                    v = .object(f)
+                }
+                return JSONField(c.name, v)
+            })),
         ])
     }
 }

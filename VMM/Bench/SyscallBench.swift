@@ -76,10 +76,13 @@ public struct SyscallResult: Equatable, Sendable {
             for c in columns {
                 let (s, text) = cell(c, call)
                 if let s {
-                    fields.append(JSONField(c.name, .object([
-                        JSONField("ns_per_call", .number(Double(s.median) / 1000)),
-                        JSONField("summary", s.json(unit: "ps")),
-                    ])))
+                    var f = [JSONField("ns_per_call", .number(Double(s.median) / 1000)),
+                             JSONField("summary", s.json(unit: "ps"))]
+                    if let base = columns.first(where: { $0.name == Self.baseline }), c.name != Self.baseline,
+                       let b = cell(base, call).0, b.median > 0 {
+                        f.append(JSONField("ratio_to_native", .number(Double(s.median) / Double(b.median))))
+                    }
+                    fields.append(JSONField(c.name, .object(f)))
                 } else {
                     fields.append(JSONField(c.name, .object([JSONField("unavailable", .string(text))])))
                 }
