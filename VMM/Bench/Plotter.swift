@@ -57,7 +57,10 @@ struct Plotter {
         // CDF of exec -> exit per column, log x (native is µs, QEMU seconds).
         var cdf = ""
         var plots: [String] = []
-        for (i, c) in result.columns.enumerated() where !c.samples.isEmpty {
+        // gnuplot numbers data blocks from 0 in file order; columns without samples
+        // write no block, so count blocks rather than columns.
+        for c in result.columns where !c.samples.isEmpty {
+            let i = plots.count
             let sorted = c.samples.sorted()
             for (k, v) in sorted.enumerated() {
                 cdf += "\(Double(v) / 1000) \(Double(k + 1) / Double(sorted.count))\n"
@@ -125,7 +128,7 @@ struct Plotter {
             set yrange [0:*]
             set y2range [0:*]
             set grid
-            set key top left
+            set key top right
             plot DATA using 1:2 with linespoints lw 2 title 'starts/s', \\
                  DATA using 1:3 axes x1y2 with linespoints lw 2 title 'RSS per swiftlet (MiB)', \\
                  DATA using 1:4 axes x1y2 with linespoints lw 2 title 'MemAvailable drop per VM (MiB)'
