@@ -82,7 +82,7 @@ enum BootBench {
         var guestPlatform: String?
 
         func bootSwiftlet() throws(BenchError) -> (BootTraceLog, UInt64) {
-            let r = try Subprocess.run([w.swiftlet, "run", "--trace-boot", w.tiny], stdout: .discard, stderr: .capture)
+            let r = try Subprocess.run([w.swiftlet, "run", "--trace-boot", w.tiny], stdout: .discard, stderr: .capture, timeoutSeconds: Subprocess.swiftletTimeout)
             guard r.status == 0 else { throw BenchError("swiftlet run \(w.tiny) exited \(r.status):\n\(r.stderrText)") }
             let log = BootTraceLog(parsing: r.stderrText)
             guard log.missing.isEmpty else {

@@ -96,7 +96,7 @@ enum DensityBench {
         var sequential: [UInt64] = []
         for i in 0..<(options.warmup + sequentialRuns) {
             progress.step(max(i - options.warmup, 0), "(one at a time)")
-            let r = try Subprocess.run([w.swiftlet, "run", w.tiny], stdout: .discard, stderr: .capture)
+            let r = try Subprocess.run([w.swiftlet, "run", w.tiny], stdout: .discard, stderr: .capture, timeoutSeconds: Subprocess.swiftletTimeout)
             guard r.status == 0 else { throw BenchError("swiftlet run \(w.tiny) exited \(r.status):\n\(r.stderrText)") }
             if i >= options.warmup { sequential.append(r.nanos) }
         }

@@ -6,6 +6,10 @@ import Glibc
 /// swiftlet, the native program, QEMU and gnuplot, so spawn cost is alike for all),
 /// pipes for the streams a benchmark reads, /dev/null for the rest.
 enum Subprocess {
+    /// A benchmark never waits forever on a stuck microVM: one run is killed after
+    /// this many seconds and reported as a failure.
+    static let swiftletTimeout = 120
+
     enum Stream { case capture, discard, inherit }
 
     struct Child {

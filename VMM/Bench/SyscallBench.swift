@@ -127,9 +127,9 @@ enum SyscallBench {
         progress.step(1, "(swiftlet)")
         // One warm-up boot so that page cache and binary are hot for the measured one.
         for _ in 0..<min(options.warmup, 1) {
-            _ = try Subprocess.run([w.swiftlet, "run", w.syscalls, "1"], stdout: .discard, stderr: .discard)
+            _ = try Subprocess.run([w.swiftlet, "run", w.syscalls, "1"], stdout: .discard, stderr: .discard, timeoutSeconds: Subprocess.swiftletTimeout)
         }
-        columns.append(try probe("swiftlet", Subprocess.run([w.swiftlet, "run", w.syscalls, rounds])))
+        columns.append(try probe("swiftlet", Subprocess.run([w.swiftlet, "run", w.syscalls, rounds], timeoutSeconds: Subprocess.swiftletTimeout)))
         let (qemu, status) = options.qemu ? QEMU.find() : (nil, "qemu: skipped (--no-qemu)")
         if let qemu {
             let initrd = try qemu.initramfs(program: w.syscalls, into: w.directory)
