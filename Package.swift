@@ -3,12 +3,23 @@
 // kernel in Embedded Swift (built by GuestKernelPlugin through Guest/build-kernel.sh).
 import PackageDescription
 
+// HdrHistogram for `swiftlet bench` percentiles (VMM/Bench/LatencySummary.swift). Opt-in
+// with SWIFTLET_HDRHISTOGRAM=1: resolving it needs the package (and swift-numerics,
+// swift-docc-plugin, swift-docc-symbolkit) from GitHub or a SwiftPM mirror, and a
+// default build must work offline. Without it, Bench computes exact nearest-rank
+// percentiles from the sorted samples.
+let useHdrHistogram = Context.environment["SWIFTLET_HDRHISTOGRAM"] == "1"
+let benchDependencies: [Target.Dependency] = ["Launch", "Machine"]
+    + (useHdrHistogram ? [.product(name: "Histogram", package: "hdrhistogram-swift")] : [])
+
 let package = Package(
     name: "Swiftlet",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swiftlet", targets: ["swiftlet"]),
     ],
+    dependencies: useHdrHistogram
+        ? [.package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0")] : [],
     targets: [
         // ---- Shared ABI: Linux and Swiftlet boot/host-call layouts, used by both sides.
         .target(name: "GuestABI", path: "Guest/ABI"),
@@ -31,9 +42,10 @@ let package = Package(
         .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory"], path: "Devices/Testing"),
         .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block"], path: "VMM/Machine"),
         .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI"], path: "VMM/Launch"),
+        .target(name: "Bench", dependencies: benchDependencies, path: "VMM/Bench"),
         .executableTarget(
             name: "swiftlet",
-            dependencies: ["Launch", "Machine"],
+            dependencies: ["Launch", "Machine", "Bench"],
             path: "VMM/CLI",
             plugins: ["GuestKernelPlugin"]
         ),
@@ -46,6 +58,7 @@ let package = Package(
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Machine"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
         .testTarget(name: "VirtioTests", dependencies: ["Virtio", "Console", "Block", "VirtioTesting", "GuestMemory", "Machine", "KVM", "GuestABI"], path: "Tests/VirtioTests"),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"], path: "Tests/BenchTests"),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM"], path: "Tests/MachineTests"),
     ]
 )

@@ -1,3 +1,4 @@
+import Bench
 import Launch
 import Machine
 #if canImport(Glibc)
@@ -16,6 +17,8 @@ do throws(CLIError) {
         print(CommandLineUsage.versionText, terminator: "")
     case .run(let options):
         exit(Runner.run(options, defaultKernel: builtGuestKernelPath, processStart: processStart))
+    case .bench(let benchArguments):
+        exit(Bench.main(benchArguments))
     }
 } catch {
     var message = "swiftlet: " + error.message + "\n"

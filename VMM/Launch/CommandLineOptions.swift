@@ -1,6 +1,8 @@
 /// What `swiftlet` was asked to do, decoded from its arguments by `CommandLineParser`.
 public enum Command: Equatable, Sendable {
     case run(RunOptions)
+    /// `swiftlet bench …`: the arguments after "bench", parsed by the Bench module.
+    case bench([String])
     case help
     case version
 }

@@ -22,6 +22,7 @@ public enum CommandLineParser {
         case "--help", "-h", "help": return .help
         case "--version": return .version
         case "run": break
+        case "bench": return .bench(Array(arguments.dropFirst()))
         default:
             if first.hasPrefix("-") { throw .unknownOption(first) }
             throw .unknownCommand(first)

@@ -6,6 +6,7 @@ public enum CommandLineUsage {
 
     public static let helpText = """
     Usage: swiftlet run [OPTIONS] PROGRAM [ARGS...]
+           swiftlet bench boot|syscall|density [-n N] [--json] [--plot DIR] (bench --help)
            swiftlet --help | -h | help
            swiftlet --version
 

@@ -1,0 +1,147 @@
+/* Syscall latency probe for `swiftlet bench syscall`. The same static binary runs on
+ * the host, in a Swiftlet guest and in a QEMU Linux guest, so differences come from
+ * the kernel underneath, not from the program.
+ *
+ * Timing: RDTSC around a batch of calls, the TSC rate calibrated against
+ * CLOCK_MONOTONIC at start (the host turns cycles into ns; no floating point here).
+ * Usage: syscalls [ROUNDS]   (default 5 rounds per call, each about 2 ms)
+ * As /init (QEMU initramfs) it mounts devtmpfs on /dev first and powers off at the end.
+ * Output, one record a line:
+ *   tsc_hz HZ
+ *   vdso 0|1                      AT_SYSINFO_EHDR present (libc clock_gettime uses it)
+ *   round NAME ITERATIONS CYCLES  one timed batch
+ *   unsupported NAME ERRNO        the first call failed (ENOSYS = not implemented)
+ *   done
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+/* musl-gcc does not see linux/futex.h; the two constants are stable ABI. */
+#define FUTEX_WAKE 1
+#define FUTEX_PRIVATE_FLAG 128
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline uint64_t rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t mono_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int fd_null = -1, fd_zero = -1, pipefd[2] = {-1, -1};
+static int futex_word;
+static char byte;
+
+/* One call each; returns 0 or an errno. */
+static int t_getpid(void) { return syscall(SYS_getpid) < 0 ? errno : 0; }
+static int t_getppid(void) { return syscall(SYS_getppid) < 0 ? errno : 0; }
+static int t_clock_libc(void) { struct timespec ts; return clock_gettime(CLOCK_MONOTONIC, &ts) ? errno : 0; }
+static int t_clock_raw(void) { struct timespec ts; return syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts) ? errno : 0; }
+static int t_read_null(void) { return read(fd_null, &byte, 1) < 0 ? errno : 0; }
+static int t_write_null(void) { return write(fd_null, &byte, 1) != 1 ? (errno ? errno : EIO) : 0; }
+static int t_read_zero(void) { return read(fd_zero, &byte, 1) != 1 ? (errno ? errno : EIO) : 0; }
+static int t_write_zero(void) { return write(fd_zero, &byte, 1) != 1 ? (errno ? errno : EIO) : 0; }
+static int t_open_close(void) {
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    close(fd);
+    return 0;
+}
+static int t_stat(void) { struct stat st; return stat("/dev/null", &st) ? errno : 0; }
+static int t_mmap(void) {
+    void *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return errno;
+    return munmap(p, 4096) ? errno : 0;
+}
+static int t_yield(void) { return sched_yield() ? errno : 0; }
+static int t_futex(void) {
+    return syscall(SYS_futex, &futex_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0, 0) < 0 ? errno : 0;
+}
+/* Write one byte into a pipe and read it back (one process: the guest has no fork). */
+static int t_pipe(void) {
+    if (write(pipefd[1], &byte, 1) != 1) return errno ? errno : EIO;
+    return read(pipefd[0], &byte, 1) != 1 ? (errno ? errno : EIO) : 0;
+}
+
+struct test { const char *name; int (*fn)(void); };
+static const struct test tests[] = {
+    {"getpid", t_getpid},
+    {"getppid", t_getppid},
+    {"clock_gettime", t_clock_libc},
+    {"clock_gettime_syscall", t_clock_raw},
+    {"read_devnull", t_read_null},
+    {"write_devnull", t_write_null},
+    {"read_devzero", t_read_zero},
+    {"write_devzero", t_write_zero},
+    {"open_close", t_open_close},
+    {"stat", t_stat},
+    {"mmap_munmap", t_mmap},
+    {"sched_yield", t_yield},
+    {"futex_wake", t_futex},
+    {"pipe_roundtrip", t_pipe},
+};
+
+int main(int argc, char **argv) {
+    /* As the /init of a QEMU initramfs: give ourselves /dev, and power off at the end. */
+    int as_init = argc > 0 && strcmp(argv[0], "/init") == 0;
+    if (as_init) {
+        mkdir("/dev", 0755);
+        mount("devtmpfs", "/dev", "devtmpfs", 0, 0);
+    }
+    long rounds = argc > 1 ? strtol(argv[1], 0, 10) : 5;
+    if (rounds < 1) rounds = 1;
+    if (rounds > 10000) rounds = 10000;
+    setvbuf(stdout, 0, _IOLBF, 0);
+
+    /* Calibrate: TSC ticks across >= 20 ms of CLOCK_MONOTONIC. */
+    uint64_t t0 = mono_ns(), c0 = rdtsc(), t1, c1;
+    do { t1 = mono_ns(); c1 = rdtsc(); } while (t1 - t0 < 20000000u);
+    uint64_t hz = (uint64_t)((unsigned __int128)(c1 - c0) * 1000000000u / (t1 - t0));
+    printf("tsc_hz %llu\n", (unsigned long long)hz);
+    printf("vdso %d\n", getauxval(AT_SYSINFO_EHDR) != 0);
+
+    fd_null = open("/dev/null", O_RDWR);
+    fd_zero = open("/dev/zero", O_RDWR);
+    int pipe_err = pipe(pipefd) ? errno : 0;
+
+    uint64_t target = hz / 500; /* ~2 ms of cycles per round */
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        const struct test *t = &tests[i];
+        errno = 0;
+        int err = (t->fn == t_pipe && pipe_err) ? pipe_err : t->fn();
+        if (err) { printf("unsupported %s %d\n", t->name, err); continue; }
+        /* Size the batch from 16 calls, then time each round. */
+        uint64_t a = rdtsc();
+        for (int k = 0; k < 16; k++) t->fn();
+        uint64_t per = (rdtsc() - a) / 16 + 1;
+        uint64_t iters = target / per;
+        if (iters < 16) iters = 16;
+        if (iters > 1000000) iters = 1000000;
+        for (long r = 0; r < rounds; r++) {
+            uint64_t s = rdtsc();
+            for (uint64_t k = 0; k < iters; k++) t->fn();
+            uint64_t e = rdtsc();
+            printf("round %s %llu %llu\n", t->name, (unsigned long long)iters, (unsigned long long)(e - s));
+        }
+    }
+    printf("done\n");
+    if (as_init) { fflush(stdout); reboot(RB_POWER_OFF); }
+    return 0;
+}
