@@ -3,12 +3,10 @@
 // kernel in Embedded Swift (built by GuestKernelPlugin through Guest/build-kernel.sh).
 import PackageDescription
 
-// HdrHistogram for `swiftlet bench` percentiles (VMM/Bench/LatencySummary.swift). Opt-in
-// with SWIFTLET_HDRHISTOGRAM=1: resolving it needs the package (and swift-numerics,
-// swift-docc-plugin, swift-docc-symbolkit) from GitHub or a SwiftPM mirror, and a
-// default build must work offline. Without it, Bench computes exact nearest-rank
-// percentiles from the sorted samples.
-let useHdrHistogram = Context.environment["SWIFTLET_HDRHISTOGRAM"] == "1"
+// HdrHistogram gives `swiftlet bench` its percentiles (VMM/Bench/LatencySummary.swift).
+// It is linked into `swiftlet` but touched only by `swiftlet bench`, never by `run`.
+// SWIFTLET_NO_HDRHISTOGRAM=1 builds without it (exact nearest-rank percentiles instead).
+let useHdrHistogram = Context.environment["SWIFTLET_NO_HDRHISTOGRAM"] != "1"
 let benchDependencies: [Target.Dependency] = ["Launch", "Machine"]
     + (useHdrHistogram ? [.product(name: "Histogram", package: "hdrhistogram-swift")] : [])
 
@@ -19,7 +17,7 @@ let package = Package(
         .executable(name: "swiftlet", targets: ["swiftlet"]),
     ],
     dependencies: useHdrHistogram
-        ? [.package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0")] : [],
+        ? [.package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0")] : [],
     targets: [
         // ---- Shared ABI: Linux and Swiftlet boot/host-call layouts, used by both sides.
         .target(name: "GuestABI", path: "Guest/ABI"),
