@@ -43,6 +43,7 @@ size_t strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
 /* ---- heap ---- */
 #define HDR 16
 #define MAGIC 0x5357494654484541ull   /* "SWIFTHEA" */
+#define MAGIC_ALIGNED 0x414c49474e454421ull  /* header of an over-aligned block */
 #define NCLASS 8                      /* 32 .. 4096 */
 struct hdr { uint64_t total; uint64_t magic; };
 struct freeblk { struct freeblk *next; uint64_t total; };
@@ -99,6 +100,7 @@ static void *alloc_block(uint64_t size) {
 void free(void *p) {
     if (!p) return;
     struct hdr *h = (struct hdr *)((char *)p - HDR);
+    if (h->magic == MAGIC_ALIGNED) { void *orig = (void *)h->total; h->magic = 0; free(orig); return; }
     if (h->magic != MAGIC) { extern void kernel_heap_corrupt(uint64_t); kernel_heap_corrupt((uint64_t)p); return; }
     uint64_t total = h->total;
     h->magic = 0;
@@ -116,17 +118,14 @@ void *malloc(size_t n) {
 }
 
 int posix_memalign(void **out, size_t align, size_t size) {
-    /* Swift asks for at most 16-byte alignment in practice; larger is honoured by
-     * over-allocating (never freed differently: the header sits right before). */
+    /* Up to 16-byte alignment comes naturally. Larger alignment over-allocates and
+     * puts a second header in front of the aligned pointer that leads free() back to
+     * the real block. */
     if (align <= 16) { *out = malloc(size); return 0; }
-    void *p = malloc(size + align);
-    uint64_t a = ((uint64_t)p + align - 1) & ~(uint64_t)(align - 1);
-    if (a != (uint64_t)p) {
-        /* Keep a valid header in front of the aligned pointer; leak the slack. */
-        while (a - (uint64_t)p < HDR) a += align;
-        struct hdr *h = (struct hdr *)(a - HDR);
-        h->total = 0; h->magic = 0;   /* never freed: free() reports if it is */
-    }
+    void *p = malloc(size + align + HDR);
+    uint64_t a = ((uint64_t)p + HDR + align - 1) & ~(uint64_t)(align - 1);
+    struct hdr *h = (struct hdr *)(a - HDR);
+    if ((void *)h != (char *)p - HDR) { h->total = (uint64_t)p; h->magic = MAGIC_ALIGNED; }
     *out = (void *)a;
     return 0;
 }

@@ -39,10 +39,12 @@ enum SignalFrame {
         put(sc + 144, UInt64(Selector.userCode) | (UInt64(Selector.userData) << 48))   // cs, gs, fs, ss
         put(sc + 152, f.vector < 32 ? f.error : 0)             // err
         put(sc + 160, f.vector < 32 ? f.vector : 0)            // trapno
-        put(sc + 168, p.signalMask)                            // oldmask
+        let savedMask = t.maskBeforeSuspend ?? p.signalMask
+        t.maskBeforeSuspend = nil
+        put(sc + 168, savedMask)                               // oldmask
         put(sc + 176, t.faultAddress)                          // cr2
         put(sc + 184, fpstate)                                 // fpstate
-        put(sigmaskOffset, p.signalMask)
+        put(sigmaskOffset, savedMask)
         put32(siginfoOffset, UInt32(bitPattern: sig))          // si_signo
         put32(siginfoOffset + 8, UInt32(bitPattern: t.siginfoCode))   // si_code
         if sig == Signals.SIGSEGV || sig == 7 || sig == 4 || sig == 8 {

@@ -127,6 +127,10 @@ enum SyscallTable {
         case N.pipe2: return try p.sysPipe2(a)
         // signals
         case N.rt_sigreturn: return try p.sysRtSigreturn(a)
+        case N.rt_sigsuspend: return try p.sysRtSigsuspend(a)
+        case N.rt_sigpending: return try p.sysRtSigpending(a)
+        case N.rt_sigtimedwait: return try p.sysRtSigtimedwait(a)
+        case N.pause: return try p.sysPause(a)
         case N.rt_sigaction: return try p.sysRtSigaction(a)
         case N.rt_sigprocmask: return try p.sysRtSigprocmask(a)
         case N.sigaltstack: return try p.sysSigaltstack(a)

@@ -15,6 +15,8 @@ enum Scheduler {
     /// True while the idle loop halts inside `schedule`; an interrupt then must not
     /// reschedule (it would re-enter the scheduler).
     nonisolated(unsafe) static var idling = false
+    /// Dead tasks whose kernel stacks can be freed once another task runs.
+    nonisolated(unsafe) static var graveyard: [Task] = []
 
     static func allocateTid() -> Int32 {
         let t = nextTid
@@ -80,7 +82,16 @@ enum Scheduler {
         AddressSpaces.activate(next.space.root)
         if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
         if next.fpuSaved { k_fxrstor(next.fpu) }
+        if prev.state == .zombie { graveyard.append(prev) }
         switch_context(&prev.savedRSP, next.savedRSP)
+        // Back on some other task's stack: dead tasks' stacks are no longer in use.
+        buryDead()
+    }
+
+    static func buryDead() {
+        guard !graveyard.isEmpty else { return }
+        for t in graveyard where t !== current { t.freeResources() }
+        graveyard.removeAll { $0.resourcesFreed }
     }
 
     /// Blocks the current task until `makeRunnable` (or a signal) wakes it.

@@ -22,6 +22,8 @@ final class Task {
     /// Blocked signals and pending ones (bit N-1 for signal N).
     var signalMask: UInt64 = 0
     var pendingSignals: UInt64 = 0
+    /// rt_sigsuspend: the mask to save in the next handler frame (and restore after).
+    var maskBeforeSuspend: UInt64? = nil
     /// set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken at exit.
     var clearChildTid: UInt64 = 0
     /// When sleeping with a deadline (monotonic ns), 0 otherwise.
@@ -52,10 +54,20 @@ final class Task {
         fpuSaved = true
     }
 
-    deinit {
+    /// The kernel stack and FPU area are freed explicitly once a dead task has been
+    /// switched away from: the Swift frames on that stack never unwind, so the
+    /// references they hold keep this object alive (a few hundred bytes; the 64 KiB
+    /// stack is what matters).
+    private(set) var resourcesFreed = false
+
+    func freeResources() {
+        guard !resourcesFreed else { return }
+        resourcesFreed = true
         stack.deallocate()
         fpu.deallocate()
     }
+
+    deinit { freeResources() }
 
     /// The user register frame at the top of the kernel stack.
     var frame: UnsafeMutablePointer<TrapFrame> {
