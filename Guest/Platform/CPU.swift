@@ -51,9 +51,11 @@ enum CPU {
             let typeAttr: UInt64 = 0x8E | (dpl << 5)
             // The ring-0 path on a PVM host: the hypervisor believes the program runs in
             // supervisor mode and would push events onto the user stack (over its red
-            // zone), so events switch to the IST stack. Not INT3: the syscall bounce
-            // raises it on the task's kernel stack and must stay there.
-            let ist: UInt64 = Platform.mode == .ring0 && Platform.pteUserAll && v != CPU.syscallBounceVector ? 1 : 0
+            // zone), so every event switches to the IST stack. (Measured: without IST the
+            // INT3 bounce frame's saved RSP did not point at the syscall frame.) Work on
+            // the IST stack cannot switch tasks, so that path runs single-process
+            // programs only; it exists to exercise the ring-0 code here.
+            let ist: UInt64 = Platform.mode == .ring0 && Platform.pteUserAll ? 1 : 0
             idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (ist << 32) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
             idtTable[2 * v + 1] = handler >> 32
         }

@@ -92,8 +92,7 @@ extension Integration {
             #expect(r.stdoutLines == (1...1000).map(String.init), "\(r.stdout.count) bytes")
         }
 
-        // Depends on fork and pipes, which arrive with the process model (issue 5).
-        @Test(.disabled("needs fork and pipes (issue 5)"))
+        @Test("a shell pipeline: seq 1 1000 | wc -l")
         func seqPipeWc() {
             guard let r = busybox(["sh", "-c", "seq 1 1000 | wc -l"]) else { return }
             #expect(r.status == 0, "\(r)")

@@ -75,10 +75,45 @@ final class UserSpace: UserMemory {
         return true
     }
 
-    /// Unmaps every present page in [start, end).
+    /// Unmaps every present page in [start, end). Past a few pages, one CR3 reload
+    /// (~8 µs under PVM) is cheaper than an INVLPG per page (~6.5 µs each).
     func unmapPages(_ start: UInt64, _ end: UInt64) {
+        let bulk = end - start > 16 * 4096
         var va = start
-        while va < end { PageTables.unmap(va); va += 4096 }
+        while va < end {
+            if let e = PageTables.leaf(va, create: false) {
+                let v = k_load64(e)
+                if v & (PTE.present | PTE.protNone) != 0 {
+                    k_store64(e, 0)
+                    Frames.free(v & PTE.addressMask)
+                    if !bulk && v & PTE.present != 0 { k_invlpg(va) }
+                }
+                va += 4096
+            } else {
+                // No page table here: skip to the next 2 MiB boundary.
+                va = (va | 0x1f_ffff) &+ 1
+            }
+        }
+        if bulk { k_write_cr3(PageTables.root) }
+    }
+
+    /// Moves the pages of [from, from+length) to [to, to+length) without copying
+    /// (mremap): the frames change places in the page tables.
+    func movePages(from: UInt64, to: UInt64, length: UInt64) -> Bool {
+        var off: UInt64 = 0
+        while off < length {
+            if let e = PageTables.leaf(from + off, create: false) {
+                let v = k_load64(e)
+                if v & (PTE.present | PTE.protNone) != 0 {
+                    guard let ne = PageTables.leaf(to + off, create: true) else { return false }
+                    k_store64(ne, v)
+                    k_store64(e, 0)
+                }
+            }
+            off += 4096
+        }
+        k_write_cr3(PageTables.root)
+        return true
     }
 
     /// Applies `prot` to the present pages of [start, end).

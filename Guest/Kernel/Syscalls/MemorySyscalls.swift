@@ -98,6 +98,53 @@ extension Process {
         return 0
     }
 
+    /// mremap(2): MREMAP_MAYMOVE 1, MREMAP_FIXED 2, MREMAP_DONTUNMAP 4 (not supported).
+    /// Growing moves page-table entries, never page contents.
+    func sysMremap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let old = a.a0, flags = a.a3, fixedAddress = a.a4
+        guard old & 0xfff == 0, flags & ~UInt64(3) == 0 else { throw .EINVAL }
+        guard flags & 2 == 0 || flags & 1 != 0 else { throw .EINVAL }
+        guard let oldLen = MemoryMap.pageUp(a.a1), let newLen = MemoryMap.pageUp(a.a2), newLen > 0 else { throw .EINVAL }
+        guard let vma = memory.find(old), old &+ oldLen <= vma.end, oldLen > 0 else { throw .EFAULT }
+        if flags & 2 == 0 {
+            if newLen <= oldLen {
+                for piece in memory.remove(old + newLen, old + oldLen) { space.unmapPages(piece.start, piece.end) }
+                return old
+            }
+            // Grow in place when the addresses after the area are free.
+            let (end, o) = old.addingReportingOverflow(newLen)
+            if !o, end <= BootLayout.userLimit, old + oldLen == vma.end, memory.isFree(old + oldLen, end) {
+                memory.remove(vma.start, vma.end)
+                var grown = vma
+                grown.end = end
+                memory.insert(grown)
+                return old
+            }
+            guard flags & 1 != 0 else { throw .ENOMEM }
+        }
+        let target: UInt64
+        if flags & 2 != 0 {
+            guard fixedAddress & 0xfff == 0 else { throw .EINVAL }
+            let (end, o) = fixedAddress.addingReportingOverflow(newLen)
+            guard !o, end <= BootLayout.userLimit else { throw .EINVAL }
+            guard end <= old || fixedAddress >= old + oldLen else { throw .EINVAL }   // no overlap
+            for piece in memory.remove(fixedAddress, end) { space.unmapPages(piece.start, piece.end) }
+            target = fixedAddress
+        } else {
+            guard let t = memory.findFree(length: newLen) else { throw .ENOMEM }
+            target = t
+        }
+        let moved = min(oldLen, newLen)
+        var area = vma.clipped(old, old + oldLen)
+        memory.remove(old, old + oldLen)
+        guard space.movePages(from: old, to: target, length: moved) else { throw .ENOMEM }
+        if oldLen > newLen { space.unmapPages(old + newLen, old + oldLen) }
+        area.start = target
+        area.end = target + newLen
+        memory.insert(area)
+        return target
+    }
+
     /// madvise(2): MADV_DONTNEED (4) drops private anonymous pages, so they read back
     /// as zero (or as the file for file mappings); other advice is accepted and ignored.
     func sysMadvise(_ a: SyscallArgs) throws(Errno) -> UInt64 {

@@ -85,6 +85,7 @@ enum SyscallTable {
         case N.munmap: return try p.sysMunmap(a)
         case N.mprotect: return try p.sysMprotect(a)
         case N.madvise: return try p.sysMadvise(a)
+        case N.mremap: return try p.sysMremap(a)
         // process and identity
         case N.exit: return try p.sysExit(a)
         case N.exit_group: return try p.sysExitGroup(a)

@@ -13,6 +13,7 @@ enum Lifecycle {
             if signal != 0 { Kernel.terminate(status: 128 + signal, signal: signal, reason: reason) }
             Kernel.terminate(status: (waitStatus >> 8) & 0xff)
         }
+        if !reason.isEmpty { KernelLog.line("pid \(entry.pid): " + reason) }
         let me: Task = Scheduler.current
         // Files first: closing pipe ends wakes readers and writers elsewhere.
         let files = entry.process.files

@@ -4,15 +4,15 @@ import KernelASM
 enum Signal {
     static let SIGILL: Int32 = 4, SIGTRAP: Int32 = 5, SIGBUS: Int32 = 7, SIGFPE: Int32 = 8, SIGSEGV: Int32 = 11
 
+    static let names: [String] = [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ]
+
     static func name(_ s: Int32) -> String {
-        switch s {
-        case 4: return "SIGILL"
-        case 5: return "SIGTRAP"
-        case 7: return "SIGBUS"
-        case 8: return "SIGFPE"
-        case 11: return "SIGSEGV"
-        default: return "signal \(s)"
-        }
+        if s >= 1 && Int(s) <= names.count { return names[Int(s) - 1] }
+        return "signal \(s)"
     }
 }
 

@@ -33,7 +33,7 @@ public struct VMA {
     }
 
     /// The part of this area inside [lo, hi), with the file window adjusted.
-    func clipped(_ lo: UInt64, _ hi: UInt64) -> VMA {
+    public func clipped(_ lo: UInt64, _ hi: UInt64) -> VMA {
         var v = self
         let s = max(start, lo), e = min(end, hi)
         let skip = s - start
