@@ -82,5 +82,9 @@ KASM uint64_t k_addr_task_entry(void) { return (uint64_t)task_entry; }
 /* The program's x87/SSE state (512-byte, 16-aligned FXSAVE area). Native under PVM. */
 KASM void k_fxsave(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
 KASM void k_fxrstor(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
+/* XSAVE/XRSTOR of the components in `mask` (XCR0), 64-byte aligned area. */
+KASM void k_xsave(void *area, uint64_t mask) { __asm__ volatile("xsave64 (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory"); }
+KASM void k_xrstor(const void *area, uint64_t mask) { __asm__ volatile("xrstor64 (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory"); }
+KASM uint64_t k_xgetbv0(void) { uint32_t lo, hi; __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0)); return ((uint64_t)hi << 32) | lo; }
 /* entry.S: leave for user mode through the frame at `frame` (never returns). */
 void enter_user(void *frame) __attribute__((noreturn));

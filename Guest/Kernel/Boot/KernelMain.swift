@@ -6,6 +6,7 @@ import KernelASM
 func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     Platform.detect()
     Platform.detectFeatures()
+    FPU.detect()
     // A provisional heap right after the image, enough to parse the device tree; the
     // frame allocator moves the limit once it knows the size of RAM.
     let kernelEnd = k_addr_kernel_end()

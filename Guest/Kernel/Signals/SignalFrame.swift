@@ -53,8 +53,9 @@ enum SignalFrame {
             put32(siginfoOffset + 16, UInt32(bitPattern: t.siginfoPid))
         }
 
-        // The program's FPU state at the time of the signal.
-        k_fxsave(t.fpu)
+        // The program's FPU state at the time of the signal, in FXSAVE layout (the
+        // legacy region of an XSAVE area is the same).
+        FPU.save(t.fpu)
         let fpu = UnsafeRawBufferPointer(start: t.fpu, count: 512)
         do throws(Errno) {
             try t.space.copyOut(fpu, to: fpstate)
@@ -100,6 +101,8 @@ enum SignalFrame {
             // MXCSR reserved bits set would #GP in FXRSTOR: keep only the defined ones.
             let mxcsr = t.fpu.load(fromByteOffset: 24, as: UInt32.self) & 0xffff
             t.fpu.storeBytes(of: mxcsr, toByteOffset: 24, as: UInt32.self)
+            // Only the legacy (x87/SSE) part travels through the frame; the rest of an
+            // XSAVE area keeps what the handler left, as with FXRSTOR.
             k_fxrstor(t.fpu)
         }
     }

@@ -93,10 +93,8 @@ extension Process {
         Platform.setFSBase(0)
         t.clearChildTid = 0
         // Fresh FPU state, as a new program gets.
-        k_zero(UInt64(UInt(bitPattern: t.fpu)), 512)
-        t.fpu.storeBytes(of: UInt16(0x37f), toByteOffset: 0, as: UInt16.self)
-        t.fpu.storeBytes(of: UInt32(0x1f80), toByteOffset: 24, as: UInt32.self)
-        k_fxrstor(t.fpu)
+        FPU.reset(t.fpu)
+        FPU.restore(t.fpu)
         if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
 
         var f = TrapFrame(r15: 0, r14: 0, r13: 0, r12: 0, r11: 0, r10: 0, r9: 0, r8: 0,

@@ -79,7 +79,7 @@ extension Process {
         if stack != 0 { f.rsp = stack }
         child.frame.pointee = f
         child.fsBase = flags & Process.cloneSettls != 0 ? tls : parentTask.fsBase
-        k_fxsave(child.fpu)
+        FPU.save(child.fpu)
         child.fpuSaved = true
         _ = Platform.prepareUserReturn(&child.frame.pointee, user: child.space)
         child.prepareFirstRun()

@@ -72,7 +72,7 @@ enum Scheduler {
 
     static func switchTo(_ next: Task, from prev: Task) {
         if prev.state != .zombie {
-            k_fxsave(prev.fpu)
+            FPU.save(prev.fpu)
             prev.fpuSaved = true
         }
         current = next
@@ -81,7 +81,7 @@ enum Scheduler {
         CPU.tss?.storeBytes(of: next.stackTop, toByteOffset: 4, as: UInt64.self)
         AddressSpaces.activate(next.space.root)
         if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
-        if next.fpuSaved { k_fxrstor(next.fpu) }
+        if next.fpuSaved { FPU.restore(next.fpu) }
         if prev.state == .zombie { graveyard.append(prev) }
         switch_context(&prev.savedRSP, next.savedRSP)
         // Back on some other task's stack: dead tasks' stacks are no longer in use.

@@ -15,7 +15,7 @@ final class Task {
     static let stackSize = 64 * 1024
     /// RSP saved by switch_context while this task is not running.
     var savedRSP: UInt64 = 0
-    /// FXSAVE area for the program's x87/SSE registers.
+    /// XSAVE/FXSAVE area for the program's x87/SSE/AVX registers (`FPU`).
     let fpu: UnsafeMutableRawPointer
     var fpuSaved = false
     var fsBase: UInt64 = 0
@@ -45,12 +45,7 @@ final class Task {
         self.space = space
         stack = UnsafeMutableRawPointer.allocate(byteCount: Task.stackSize, alignment: 16)
         stackTop = UInt64(UInt(bitPattern: stack)) + UInt64(Task.stackSize)
-        fpu = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 64)
-        k_zero(UInt64(UInt(bitPattern: fpu)), 512)
-        // FNINIT/LDMXCSR defaults, as Linux gives a new program: x87 control word 0x37f,
-        // MXCSR 0x1f80 (all exceptions masked).
-        fpu.storeBytes(of: UInt16(0x37f), toByteOffset: 0, as: UInt16.self)
-        fpu.storeBytes(of: UInt32(0x1f80), toByteOffset: 24, as: UInt32.self)
+        fpu = FPU.allocateArea()
         fpuSaved = true
     }
 
