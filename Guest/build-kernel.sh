@@ -33,6 +33,13 @@ TARGET=x86_64-unknown-none-elf
 CFLAGS="--target=$TARGET -ffreestanding -nostdlibinc -fno-builtin -mno-red-zone -mno-sse -mno-mmx -fno-stack-protector -fPIE -O2 -ffunction-sections -fdata-sections -Wall"
 
 "$CLANG" $CFLAGS -I"$HERE/Platform" -c "$HERE/Platform/rt.c" -o "$OUT/rt.o"
+
+# The vDSO: a tiny shared object the kernel copies into every process (AT_SYSINFO_EHDR).
+"$CLANG" --target=x86_64-unknown-linux-gnu -fPIC -O2 -mno-sse -mno-red-zone -fno-stack-protector \
+    -nostdlib -shared -fuse-ld=lld -Wl,-T,"$HERE/VDSO/vdso.lds" -Wl,--version-script="$HERE/VDSO/vdso.map" \
+    -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both -Wl,-z,max-page-size=4096 \
+    "$HERE/VDSO/vdso.c" -o "$OUT/vdso.so"
+"$CLANG" --target=$TARGET -fPIE -DVDSO_PATH="\"$OUT/vdso.so\"" -c "$HERE/VDSO/vdso_blob.S" -o "$OUT/vdso_blob.o"
 "$CLANG" --target=$TARGET -fPIE -c "$HERE/Platform/entry.S" -o "$OUT/entry.o"
 
 SOURCES=$(find "$HERE/ABI" "$HERE/Kernel" "$HERE/Platform" -name '*.swift' | sort)
@@ -46,6 +53,6 @@ UNICODE="$(dirname "$SWIFTC")/../lib/swift/embedded/$TARGET/libswiftUnicodeDataT
 EXTRA=""
 [ -f "$UNICODE" ] && EXTRA="$UNICODE"
 "$LLD" -m elf_x86_64 -nostdlib -static --gc-sections -z max-page-size=4096 -z norelro \
-    -T "$HERE/kernel.ld" -o "$OUT/kernel.elf.tmp" "$OUT/entry.o" "$OUT/kernel.o" "$OUT/rt.o" $EXTRA
+    -T "$HERE/kernel.ld" -o "$OUT/kernel.elf.tmp" "$OUT/entry.o" "$OUT/kernel.o" "$OUT/rt.o" "$OUT/vdso_blob.o" $EXTRA
 mv "$OUT/kernel.elf.tmp" "$OUT/kernel.elf"
 write_generated

@@ -92,6 +92,7 @@ for variant in musl glibc; do
     build "fpu-$variant" "$variant" fpu.c
     build "syscalls-$variant" "$variant" syscalls/*.c
     build "process-$variant" "$variant" process.c
+    build "vdso-$variant" "$variant" vdso.c
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

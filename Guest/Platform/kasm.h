@@ -69,6 +69,10 @@ KASM uint64_t k_addr_kernel_end(void) { return (uint64_t)__kernel_end; }
 KASM uint64_t k_addr_kernel_start(void) { return (uint64_t)__kernel_start; }
 KASM uint64_t k_isr(int i) { return isr_table[i]; }
 
+/* VDSO/vdso_blob.S: the vDSO image. */
+extern const char vdso_image_start[], vdso_image_end[];
+KASM uint64_t k_vdso_start(void) { return (uint64_t)vdso_image_start; }
+KASM uint64_t k_vdso_size(void) { return (uint64_t)(vdso_image_end - vdso_image_start); }
 /* rt.c: the kernel heap backing the Swift runtime. */
 void k_heap_init(uint64_t start, uint64_t limit);
 uint64_t k_heap_used(void);

@@ -78,6 +78,14 @@ extension Integration {
             #expect(r.stdoutLines.filter { $0.hasPrefix("ok ") }.count == 12, "\(r)")
         }
 
+        @Test("the vDSO serves clock_gettime, gettimeofday and time, consistent with the kernel",
+              arguments: ["vdso-musl", "vdso-glibc"])
+        func vdso(_ name: String) {
+            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdoutText == "vdso ok\n", "\(r)")
+        }
+
         @Test("a SIGPIPE kills the writer when the reader is gone")
         func sigpipe() {
             guard let r = sh("yes | head -1; echo rc=$?") else { return }

@@ -160,6 +160,10 @@ public enum Runner {
             }
         }
         trace.addGuest(device.traceRecords)
+        if options.traceBoot {
+            let c = machine.exitCounts
+            writeStderr("swiftlet: exits: total \(c.total) io \(c.io) (serial \(c.serial)) mmio \(c.mmio) kicks \(c.interrupted) other \(c.other)\n")
+        }
         /// The guest's own log ring, for failure reports (read after the vCPU stopped).
         func guestLog() -> String {
             guard !options.kernelLog,

@@ -80,6 +80,24 @@ static int t_pipe(void) {
     return read(pipefd[0], &byte, 1) != 1 ? (errno ? errno : EIO) : 0;
 }
 
+/* First touch of a fresh anonymous page: a demand page fault, end to end. A 32 MiB
+ * window is recycled with MADV_DONTNEED (one call per 8192 faults). */
+#define PF_PAGES 8192
+static char *pf_base;
+static long pf_next;
+static int t_pagefault(void) {
+    if (!pf_base) {
+        pf_base = mmap(0, (size_t)PF_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (pf_base == MAP_FAILED) { pf_base = 0; return errno; }
+    }
+    if (pf_next == PF_PAGES) {
+        if (madvise(pf_base, (size_t)PF_PAGES * 4096, MADV_DONTNEED)) return errno;
+        pf_next = 0;
+    }
+    ((volatile char *)pf_base)[pf_next++ * 4096] = 1;
+    return 0;
+}
+
 struct test { const char *name; int (*fn)(void); };
 static const struct test tests[] = {
     {"getpid", t_getpid},
@@ -96,6 +114,7 @@ static const struct test tests[] = {
     {"sched_yield", t_yield},
     {"futex_wake", t_futex},
     {"pipe_roundtrip", t_pipe},
+    {"page_fault", t_pagefault},
 };
 
 int main(int argc, char **argv) {

@@ -53,12 +53,16 @@ enum Exec {
         map.brkCurrent = highest
 
         map.insert(VMA(start: stackTop - stackSize, end: stackTop, prot: [.read, .write], name: "[stack]"))
-        let auxv: [(UInt64, UInt64)] = [
+        var auxv: [(UInt64, UInt64)] = [
             (AuxKey.phdr, elf.phdrAddress(bias: bias)), (AuxKey.phent, 56), (AuxKey.phnum, UInt64(elf.phnum)),
             (AuxKey.pagesz, 4096), (AuxKey.base, 0), (AuxKey.flags, 0), (AuxKey.entry, elf.entry &+ bias),
             (AuxKey.uid, 0), (AuxKey.euid, 0), (AuxKey.gid, 0), (AuxKey.egid, 0), (AuxKey.secure, 0),
             (AuxKey.hwcap, CPU.hwcap()), (AuxKey.hwcap2, 0), (AuxKey.clktck, 100), (AuxKey.minsigstksz, 2048),
         ]
+        if let services = Kernel.services {
+            let vdso = VDSO.map(into: space, services: services)
+            if vdso != 0 { auxv.insert((AuxKey.sysinfoEHDR, vdso), at: 0) }
+        }
         let stack = try InitialStack(top: stackTop, argv: argv, envp: envp, auxv: auxv, execfn: path, random: random)
         guard stack.rsp > stackTop - stackSize + 0x10000 else { throw .E2BIG }
         try space.copyOut(stack.bytes, to: stack.rsp)
