@@ -17,6 +17,8 @@ public final class GuestRAM: GuestMemoryAccess, @unchecked Sendable {
         let p = mmap(nil, Int(size), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let p, p != MAP_FAILED else { throw .allocationFailed(size: size, errno: errno) }
         if hugePages { _ = madvise(p, Int(size), MADV_HUGEPAGE) }
+        // A fork of the VMM (the teardown helper in Launch) must not copy guest RAM.
+        _ = madvise(p, Int(size), MADV_DONTFORK)
         self.base = p
         self.size = size
     }

@@ -31,6 +31,7 @@ public enum Runner {
             return fail("cannot read the guest kernel: \(kernelPath)")
         }
         let code = boot(options, workload: workload, kernelPath: kernelPath, kernelBytes: kernelBytes, trace: &trace)
+        // (boot has forked the teardown helper before dropping the Machine.)
         trace.mark("vm-torn-down")      // the Machine (fds, guest RAM) is gone by now
         trace.print()
         return code
@@ -172,6 +173,7 @@ public enum Runner {
             return tail.isEmpty ? "" : "\nkernel log (last \(tail.count) bytes):\n" + String(decoding: tail, as: UTF8.self)
         }
 
+        Teardown.detachVMDestruction()
         let code: Int32
         switch outcome {
         case .stopped(.exit(let status, let signal, let reason)):
