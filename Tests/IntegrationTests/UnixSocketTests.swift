@@ -17,11 +17,5 @@ extension Integration {
             #expect(r.stdoutLines.last == "0 failures", "\(r)")
             #expect(r.stdoutLines.filter { $0.hasPrefix("ok ") }.count == 59, "\(r)")
         }
-
-        @Test("a busybox shell still sees sockets as sockets: ls -l /proc/self/fd")
-        func procFd() {
-            guard let program = Swiftlet.image("unixsock-musl"), let r = Swiftlet.run(program) else { return }
-            #expect(r.stdoutLines.contains("ok stream_proc_fd"), "\(r)")
-        }
     }
 }
