@@ -1,0 +1,21 @@
+// Issue 5 §6: AF_UNIX sockets (Guest/Kernel/Net) — socketpair of every type, blocking
+// across fork, EOF, EPIPE/SIGPIPE, SCM_RIGHTS between processes, MSG_CTRUNC, shutdown,
+// nonblocking I/O, bind/listen/accept/connect. The program checks itself against the
+// same expectations it meets natively on Linux.
+import Foundation
+import Testing
+
+extension Integration {
+    @Suite struct UnixSockets {
+        @Test("AF_UNIX sockets behave as on Linux (C, musl and glibc)",
+              arguments: ["unixsock-musl", "unixsock-glibc"])
+        func unixSockets(_ name: String) {
+            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
+            #expect(failures.isEmpty, "\(failures)")
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdoutLines.last == "0 failures", "\(r)")
+            #expect(r.stdoutLines.filter { $0.hasPrefix("ok ") }.count == 59, "\(r)")
+        }
+    }
+}
