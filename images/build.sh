@@ -93,6 +93,7 @@ for variant in musl glibc; do
     build "syscalls-$variant" "$variant" syscalls/*.c
     build "process-$variant" "$variant" process.c
     build "vdso-$variant" "$variant" vdso.c
+    build "poll-$variant" "$variant" poll.c    # poll area: readiness and event fds
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c
