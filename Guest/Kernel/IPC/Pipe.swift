@@ -14,6 +14,15 @@ final class Pipe {
     var readers = 0, writers = 0
     let readWait = WaitQueue()
     let writeWait = WaitQueue()
+    /// Readiness counters for epoll's edge-triggered mode (poll area): the read end's
+    /// moves when data arrives or the last writer goes, the write end's when space
+    /// frees up or the last reader goes.
+    var readGeneration: UInt64 = 0, writeGeneration: UInt64 = 0
+
+    /// Wakes pollers after the read side's readiness changed.
+    func readableChanged() { readGeneration &+= 1; PollHub.notify() }
+    /// Wakes pollers after the write side's readiness changed.
+    func writableChanged() { writeGeneration &+= 1; PollHub.notify() }
 
     init() {
         id = Pipe.nextId
@@ -32,6 +41,7 @@ final class Pipe {
         head = (head + n) % Pipe.capacity
         count -= n
         writeWait.wakeAll()
+        writableChanged()
         return n
     }
 
@@ -61,6 +71,7 @@ final class Pipe {
             count += n
             done += n
             readWait.wakeAll()
+            readableChanged()
         }
         return done
     }
@@ -94,16 +105,31 @@ final class PipeEnd: FileObject {
         return 0
     }
 
+    /// Read end: readable with data or no writers (POLLHUP then). Write end: writable
+    /// with PIPE_BUF bytes of space, POLLERR with no readers (pipe(7), fs/pipe.c).
+    func pollEvents(_ file: OpenFile) -> UInt32 {
+        if isWriter {
+            var mask: UInt32 = Pipe.capacity - pipe.count >= Pipe.atomicLimit ? PollBits.writable : 0
+            if pipe.readers == 0 { mask |= PollBits.err }
+            return mask
+        }
+        var mask: UInt32 = pipe.count > 0 ? PollBits.readable : 0
+        if pipe.writers == 0 { mask |= PollBits.hup }
+        return mask
+    }
+
+    var pollGeneration: UInt64 { isWriter ? pipe.writeGeneration : pipe.readGeneration }
+
     var fileTypeBits: UInt32 { LinuxFileType.fifo }
     var procLinkTarget: [UInt8] { Array("pipe:[\(pipe.id)]".utf8) }
 
     func release() {
         if isWriter {
             pipe.writers -= 1
-            if pipe.writers == 0 { pipe.readWait.wakeAll() }
+            if pipe.writers == 0 { pipe.readWait.wakeAll(); pipe.readableChanged() }
         } else {
             pipe.readers -= 1
-            if pipe.readers == 0 { pipe.writeWait.wakeAll() }
+            if pipe.readers == 0 { pipe.writeWait.wakeAll(); pipe.writableChanged() }
         }
     }
 }

@@ -37,6 +37,7 @@ enum Signals {
 
     static func send(_ sig: Int32, toTask t: Task) {
         t.pendingSignals |= bit(sig)
+        PollHub.signalPosted()      // poll area: signalfd readers and pollers re-check
         if t.state == .blocked && (t.process.signalMask & bit(sig) == 0 || sig == SIGKILL) {
             t.wokenBySignal = true
             Scheduler.makeRunnable(t)

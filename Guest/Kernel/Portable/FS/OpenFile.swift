@@ -16,6 +16,16 @@ public protocol FileObject: AnyObject {
     var procLinkTarget: [UInt8] { get }
     /// The last descriptor referring to the open file description was closed.
     func release()
+    /// Readiness for poll/select/epoll, as POLL* bits (IN, OUT, HUP, ERR, ...), asked
+    /// by the kernel on behalf of the current task. Default: always readable and
+    /// writable (regular files, devices, the console), as Linux's DEFAULT_POLLMASK.
+    func pollEvents(_ file: OpenFile) -> UInt32
+    /// A counter that moves whenever readiness may have changed (new data, a hangup):
+    /// epoll's edge-triggered mode reports a watch again only when it moved.
+    var pollGeneration: UInt64 { get }
+    /// Monotonic time (ns) at which readiness changes by itself (a timer expiring), so
+    /// a poller can sleep until then; 0 if never.
+    var pollDeadline: UInt64 { get }
 }
 
 extension FileObject {
@@ -24,6 +34,26 @@ extension FileObject {
     }
     public var procLinkTarget: [UInt8] { VFSBytes.ascii("anon_inode:[unknown]") }
     public func release() {}
+    public func pollEvents(_ file: OpenFile) -> UInt32 { PollBits.defaultMask }
+    public var pollGeneration: UInt64 { 0 }
+    public var pollDeadline: UInt64 { 0 }
+}
+
+/// poll(2) event bits (asm-generic/poll.h); epoll uses the same values.
+public enum PollBits {
+    public static let `in`: UInt32 = 0x001, pri: UInt32 = 0x002, out: UInt32 = 0x004
+    public static let err: UInt32 = 0x008, hup: UInt32 = 0x010, nval: UInt32 = 0x020
+    public static let rdNorm: UInt32 = 0x040, rdBand: UInt32 = 0x080
+    public static let wrNorm: UInt32 = 0x100, wrBand: UInt32 = 0x200, rdHup: UInt32 = 0x2000
+    public static let defaultMask: UInt32 = `in` | out | rdNorm | wrNorm
+    public static let readable: UInt32 = `in` | rdNorm
+    public static let writable: UInt32 = out | wrNorm
+
+    /// Readiness of any open file: its object's answer, or always ready for a plain
+    /// inode (regular files, directories, /proc text).
+    public static func events(of file: OpenFile) -> UInt32 {
+        file.object?.pollEvents(file) ?? defaultMask
+    }
 }
 
 /// An open file description (struct file): shared by dup'ed descriptors, so the
