@@ -94,6 +94,7 @@ for variant in musl glibc; do
     build "process-$variant" "$variant" process.c
     build "vdso-$variant" "$variant" vdso.c
     build "unixsock-$variant" "$variant" unixsock.c   # AF_UNIX sockets (Guest/Kernel/Net)
+    build "sockpoll-$variant" "$variant" sockpoll.c   # poll/epoll readiness of sockets
     build "poll-$variant" "$variant" poll.c    # poll area: readiness and event fds
 done
 build nullderef musl nullderef.c

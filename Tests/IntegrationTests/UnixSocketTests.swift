@@ -17,5 +17,13 @@ extension Integration {
             #expect(r.stdoutLines.last == "0 failures", "\(r)")
             #expect(r.stdoutLines.filter { $0.hasPrefix("ok ") }.count == 59, "\(r)")
         }
+
+        @Test("poll and epoll see socket readiness: data, idle, EOF (C, musl and glibc)",
+              arguments: ["sockpoll-musl", "sockpoll-glibc"])
+        func socketReadiness(_ name: String) {
+            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdoutLines == ["ok idle-writable", "ok wakes-on-data", "ok epoll-empty", "ok epoll-eof", "0 failures"], "\(r)")
+        }
     }
 }

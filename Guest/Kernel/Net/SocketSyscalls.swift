@@ -151,7 +151,7 @@ extension Process {
         // SO_PEERCRED of the client names the listener's creator (Linux copies its credentials).
         server.connect(to: s, pid: target.ownerPid, peerPid: pid)
         target.pending.append(server)
-        target.readWait.wakeAll()
+        target.readWait.wakeAll(); target.changed()
         return 0
     }
 
@@ -171,7 +171,7 @@ extension Process {
             if s.released || s.state != .listening { throw .EINVAL }
         }
         let conn = s.pending.removeFirst()
-        s.spaceWait.wakeAll()
+        s.spaceWait.wakeAll(); s.changed()
         let peerName = conn.peer?.name
         let fd = try socketInstall(conn, flags: flags)
         do throws(Errno) {

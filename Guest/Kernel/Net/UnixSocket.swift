@@ -77,6 +77,36 @@ final class UnixSocket: FileObject {
     /// Senders waiting for room in this socket's queue.
     let spaceWait = WaitQueue()
     var released = false
+    /// Moves whenever readiness may have changed (epoll's edge detection).
+    var generation: UInt64 = 0
+
+    /// Readiness changed: bump the generation and let pollers re-check.
+    func changed() {
+        generation &+= 1
+        PollHub.notify()
+    }
+
+    /// poll(2) readiness: readable with queued data, a pending connection, EOF or a
+    /// read shutdown; writable while the peer's queue has room (or writing would fail
+    /// at once: EPIPE); POLLHUP once the peer is gone.
+    func pollEvents(_ file: OpenFile) -> UInt32 {
+        var mask: UInt32 = 0
+        if !queue.isEmpty || !pending.isEmpty || peerClosed || receiveShutdown { mask |= PollBits.readable }
+        if state == .connected || peerClosed {
+            if let p = peer, !peerClosed, !sendShutdown {
+                if p.queuedBytes < p.rcvbuf { mask |= PollBits.writable }
+            } else {
+                mask |= PollBits.writable
+            }
+        } else if kind == .datagram && state != .listening {
+            mask |= PollBits.writable
+        }
+        if peerClosed || (receiveShutdown && sendShutdown) { mask |= PollBits.hup }
+        if pendingError != nil { mask |= PollBits.err }
+        return mask
+    }
+
+    var pollGeneration: UInt64 { generation }
 
     init(kind: Kind) {
         self.kind = kind
@@ -188,7 +218,7 @@ final class UnixSocket: FileObject {
         for f in m.rights { f.retain() }
         queue.append(m)
         queuedBytes += m.remaining
-        readWait.wakeAll()
+        readWait.wakeAll(); changed()
     }
 
     // MARK: receiving
@@ -215,7 +245,7 @@ final class UnixSocket: FileObject {
                     if !peek {
                         r.rights = m.rights
                         queuedBytes -= m.remaining
-                        spaceWait.wakeAll()
+                        spaceWait.wakeAll(); changed()
                     }
                     return r
                 }
@@ -255,7 +285,7 @@ final class UnixSocket: FileObject {
             }
             if carried { break }
         }
-        if !peek { spaceWait.wakeAll() }
+        if !peek { spaceWait.wakeAll(); changed() }
     }
 
     /// Bytes a read would return now (FIONREAD): the whole queue for a stream, the
@@ -283,9 +313,9 @@ final class UnixSocket: FileObject {
         if let other = peer, isConnectionOriented {
             if rd { other.sendShutdown = true }
             if wr { other.receiveShutdown = true }
-            other.readWait.wakeAll(); other.spaceWait.wakeAll()
+            other.readWait.wakeAll(); other.spaceWait.wakeAll(); other.changed()
         }
-        readWait.wakeAll(); spaceWait.wakeAll()
+        readWait.wakeAll(); spaceWait.wakeAll(); changed()
     }
 
     // MARK: FileObject
@@ -334,7 +364,7 @@ final class UnixSocket: FileObject {
                 if !queue.isEmpty { other.pendingError = .ECONNRESET }
             }
             other.peer = nil
-            other.readWait.wakeAll(); other.spaceWait.wakeAll()
+            other.readWait.wakeAll(); other.spaceWait.wakeAll(); other.changed()
         }
         peer = nil
         let q = queue
@@ -345,6 +375,6 @@ final class UnixSocket: FileObject {
         let waiting = pending
         pending = []
         for s in waiting { s.release() }
-        readWait.wakeAll(); spaceWait.wakeAll()
+        readWait.wakeAll(); spaceWait.wakeAll(); changed()
     }
 }
