@@ -16,6 +16,8 @@ public protocol FileObject: AnyObject {
     var procLinkTarget: [UInt8] { get }
     /// The last descriptor referring to the open file description was closed.
     func release()
+    /// Zero-copy access to the program's pages (Drivers/UserIOFile.swift), if any.
+    var userIO: (any UserIOFile)? { get }
 }
 
 extension FileObject {
@@ -24,6 +26,7 @@ extension FileObject {
     }
     public var procLinkTarget: [UInt8] { VFSBytes.ascii("anon_inode:[unknown]") }
     public func release() {}
+    public var userIO: (any UserIOFile)? { nil }
 }
 
 /// An open file description (struct file): shared by dup'ed descriptors, so the
