@@ -12,6 +12,7 @@ enum Drivers {
         let devices = tree.devices(compatible: "virtio,mmio")
         guard !devices.isEmpty else { return }
         if let ioapic = tree.devices(compatible: "intel,ce4100-ioapic").first { IOAPIC.configure(physical: ioapic.base) }
+        IOAPIC.maskLegacyPIC()
         let memory = KernelDMA()
         let waiter = InterruptWaiter()
         DriverRegistry.userPages = KernelUserPages()
@@ -79,3 +80,4 @@ final class KernelUserPages: UserPageResolver {
         Kernel.space?.resolve(virtual, write: write)
     }
 }
+
