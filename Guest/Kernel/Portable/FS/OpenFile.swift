@@ -58,6 +58,7 @@ public final class OpenFile {
 
     /// Seekable: regular files, directories and /proc text; not devices, pipes or sockets.
     var isSeekable: Bool {
+        if inode?.device?.isBlock == true { return true }     // /dev/vdX (Drivers/)
         guard object == nil, let inode else { return false }
         return inode.kind != .characterDevice
     }
