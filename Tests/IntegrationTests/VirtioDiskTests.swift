@@ -10,7 +10,7 @@ extension Integration {
             guard let busybox = Swiftlet.busybox() else { return }
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let image = try dir.file("disk.img", randomBytes(64 << 20))
+            let image = try dir.file("disk.img", fastRandomBytes(64 << 20))
             guard let expected = hostSHA256(image) else { Issue.record("host sha256sum failed"); return }
             guard let r = Swiftlet.run(options: ["--disk", image], busybox, ["sha256sum", "/dev/vda"], timeout: 120) else { return }
             #expect(r.status == 0, "\(r)")
@@ -22,7 +22,7 @@ extension Integration {
             guard let tool = Swiftlet.image("vdtool") else { return }
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let original = randomBytes(4 << 20)
+            let original = fastRandomBytes(4 << 20)
             let image = try dir.file("disk.img", original)
             guard let r = Swiftlet.run(options: ["--disk", image], tool, ["pattern", "/dev/vda"]) else { return }
             #expect(r.status == 0, "\(r)")
@@ -41,7 +41,7 @@ extension Integration {
             guard let tool = Swiftlet.image("vdtool") else { return }
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let content = randomBytes(1 << 20)
+            let content = fastRandomBytes(1 << 20)
             let image = try dir.file("disk.img", content)
             guard let r = Swiftlet.run(options: ["--disk", image + ":ro"], tool, ["rotest", "/dev/vda"]) else { return }
             #expect(r.status == 0, "\(r)")
@@ -55,7 +55,7 @@ extension Integration {
             guard let tool = Swiftlet.image("vdtool") else { return }
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
-            let image = try dir.file("disk.img", randomBytes(3 << 20))
+            let image = try dir.file("disk.img", fastRandomBytes(3 << 20))
             guard let r = Swiftlet.run(options: ["--disk", image], tool, ["check", "/dev/vda"]) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutLines == ["size 3145728 3145728 sector 512", "direct same", "misaligned EINVAL"], "\(r)")
@@ -73,4 +73,14 @@ extension Integration {
             #expect(r.stdout == [UInt8](repeating: 0x61, count: 512) + [UInt8](repeating: 0x62, count: 1024), "\(r)")
         }
     }
+}
+
+/// `count` bytes from /dev/urandom in one read (randomBytes draws byte by byte, which
+/// takes minutes for 64 MiB in a debug build).
+func fastRandomBytes(_ count: Int) -> [UInt8] {
+    guard let h = FileHandle(forReadingAtPath: "/dev/urandom") else { return [UInt8](repeating: 0x5a, count: count) }
+    defer { try? h.close() }
+    var out: [UInt8] = []
+    while out.count < count, let d = try? h.read(upToCount: count - out.count), !d.isEmpty { out += d }
+    return out
 }
