@@ -13,6 +13,7 @@ extension Integration {
                 return nil
             }
             var env = ProcessInfo.processInfo.environment
+            env["SWIFTLET_VIRTIO_CONSOLE"] = "1"     // off by default (BENCHMARKS.md)
             for (k, v) in environment { env[k] = v }
             let command = "'\(binary)' run '\(busybox)' \(arguments) < '\(stdin)' > '\(dir.path)/out' 2> '\(dir.path)/err'"
             return execute(["/bin/sh", "-c", command], timeout: 120, environment: env)

@@ -193,13 +193,15 @@ public enum Runner {
         return code
     }
 
-    /// The program's stdio over virtio-console instead of host calls.
-    /// SWIFTLET_VIRTIO_CONSOLE=1/0 overrides the default (for measurements and tests).
+    /// The program's stdio over virtio-console instead of host calls. Off by default:
+    /// measured, the two consoles add ~2–3 ms of set-up exits in the guest and ~7 ms
+    /// of VMM set-up (min) to a ~20 ms boot (BENCHMARKS.md "virtio").
+    /// SWIFTLET_VIRTIO_CONSOLE=1/0 overrides the default.
     static func virtioConsoleWanted() -> Bool {
         if let v = getenv("SWIFTLET_VIRTIO_CONSOLE") { return v.pointee == UInt8(ascii: "1") }
         return virtioConsoleDefault
     }
-    static let virtioConsoleDefault = true
+    static let virtioConsoleDefault = false
 
     static func seconds(_ d: Duration) -> Double {
         let c = d.components

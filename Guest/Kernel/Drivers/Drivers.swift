@@ -23,7 +23,11 @@ enum Drivers {
                 continue
             }
             let registers = KernelMMIO(physical: d.base)
-            let type = registers.read32(VirtioMMIOOffset.deviceID)
+            let type: UInt32
+            do throws(VirtioDriverError) { type = try VirtioMMIODriver.probe(registers) } catch {
+                KernelLog.line("virtio: no virtio-mmio device at \(hex(d.base))")
+                continue
+            }
             let vector = IOAPIC.vectorBase + UInt64(gsi)
             do throws(VirtioDriverError) {
                 switch type {
@@ -67,6 +71,22 @@ enum Drivers {
 /// The blocking request path's sleep: with one task, halt until the next interrupt
 /// (the device's, or the timer tick as a backstop), then mask interrupts again.
 final class InterruptWaiter: DriverWaiting {
+    /// How long to poll the used ring before halting. A halt and the wake-up by the
+    /// device's interrupt cost two trips through the hypervisor; the device's I/O
+    /// thread often answers sooner than that. 0 disables polling.
+    nonisolated(unsafe) static var pollNanoseconds: UInt64 = 30_000
+
+    func pollBriefly(_ ready: () -> Bool) -> Bool {
+        guard Self.pollNanoseconds > 0, let services = Kernel.services else { return false }
+        let limit = Self.pollNanoseconds &* services.tscKHz / 1_000_000
+        let start = k_rdtsc()
+        while k_rdtsc() &- start < limit {
+            if ready() { return true }
+            k_pause()
+        }
+        return false
+    }
+
     func waitForInterrupt() {
         Platform.heartbeat()
         Platform.idle()

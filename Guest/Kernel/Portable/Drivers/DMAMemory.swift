@@ -35,6 +35,13 @@ public protocol MMIORegisters: AnyObject {
 /// interrupt; host tests run the device model instead.
 public protocol DriverWaiting: AnyObject {
     func waitForInterrupt()
+    /// Polls `ready` (which reads ring memory, never a register) for a short bounded
+    /// time before the caller halts. Returns true if it became ready. Default: no poll.
+    func pollBriefly(_ ready: () -> Bool) -> Bool
+}
+
+extension DriverWaiting {
+    public func pollBriefly(_ ready: () -> Bool) -> Bool { false }
 }
 
 /// One piece of a request: guest-physical address, length, and whether the device

@@ -13,6 +13,7 @@ public final class VirtioRequestQueue {
     public private(set) var requests: UInt64 = 0
     public private(set) var notifications: UInt64 = 0
     public private(set) var sleeps: UInt64 = 0
+    public private(set) var polls: UInt64 = 0
 
     public init(driver: VirtioMMIODriver, queue: DriverVirtqueue, waiter: any DriverWaiting) {
         self.driver = driver
@@ -59,6 +60,8 @@ public final class VirtioRequestQueue {
     public func waitForProgress() throws(Errno) {
         if queue.hasUsed { return }
         if broken { throw .EIO }
+        let q = queue
+        if waiter.pollBriefly({ q.hasUsed }) { polls &+= 1; return }
         sleeps &+= 1
         waiter.waitForInterrupt()
     }
