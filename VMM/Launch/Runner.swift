@@ -160,6 +160,10 @@ public enum Runner {
             }
         }
         trace.addGuest(device.traceRecords)
+        if options.traceBoot {
+            let e = machine.exitCounts
+            writeStderr("swiftlet: exits to userspace: io \(e.io) mmio \(e.mmio) other \(e.other)\n")
+        }
         /// The guest's own log ring, for failure reports (read after the vCPU stopped).
         func guestLog() -> String {
             guard !options.kernelLog,
