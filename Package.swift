@@ -51,7 +51,7 @@ let package = Package(
 
         // ---- Tests
         .testTarget(name: "BootTests", dependencies: ["Boot", "GuestMemory"], path: "Tests/BootTests"),
-        .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "GuestABI"], path: "Tests/GuestKernelTests"),
+        .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "GuestABI", "Virtio", "Block", "Console", "VirtioTesting", "GuestMemory"], path: "Tests/GuestKernelTests"),
         .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Machine"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),

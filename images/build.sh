@@ -103,6 +103,7 @@ build divzero musl divzero.c
 build twostreams musl twostreams.c
 build spin musl spin.c
 build spinfor musl spinfor.c
+build vdtool musl vdtool.c
 
 if [[ $built == 0 ]]; then
     echo "images/out is up to date"

@@ -47,6 +47,13 @@ KASM void k_ltr(uint16_t sel) { __asm__ volatile("ltr %0" :: "r"(sel) : "memory"
 /* Volatile 64-bit access (PV page words, heartbeat). */
 KASM uint64_t k_load64(uint64_t addr) { return *(volatile uint64_t *)addr; }
 KASM void k_store64(uint64_t addr, uint64_t v) { *(volatile uint64_t *)addr = v; }
+/* Volatile 16/32-bit access and barriers for virtqueues and MMIO registers (Drivers). */
+KASM uint16_t k_load16(uint64_t addr) { return *(volatile uint16_t *)addr; }
+KASM void k_store16(uint64_t addr, uint16_t v) { *(volatile uint16_t *)addr = v; }
+KASM uint32_t k_load32(uint64_t addr) { return *(volatile uint32_t *)addr; }
+KASM void k_store32(uint64_t addr, uint32_t v) { *(volatile uint32_t *)addr = v; }
+KASM void k_mfence(void) { __asm__ volatile("mfence" ::: "memory"); }
+KASM void k_compiler_barrier(void) { __asm__ volatile("" ::: "memory"); }
 KASM uint64_t k_xchg64(uint64_t addr, uint64_t v) { __asm__ volatile("xchgq %0, (%1)" : "+r"(v) : "r"(addr) : "memory"); return v; }
 
 /* Raw copies between kernel addresses (the direct map); bounds are checked in Swift. */

@@ -57,13 +57,13 @@ public enum Runner {
         trace.mark("kvm-ready")
         trace.calibrate(machine: machine)
 
-        // virtio devices (issue 4): only when asked for, so plain runs pay nothing. The
-        // consoles stay off until the guest has a virtio-console driver (stdio still
-        // goes through host calls).
+        // virtio devices (issue 4): disks when asked for; the consoles per
+        // `virtioConsoleWanted` (BENCHMARKS.md "virtio" has the boot-time measurement).
         var virtio: VirtioDeviceSet? = nil
-        if !options.disks.isEmpty {
+        let consoles = virtioConsoleWanted()
+        if !options.disks.isEmpty || consoles {
             do throws(MachineError) {
-                virtio = try VirtioDeviceSet(machine: machine, console: false, disks: options.disks.map {
+                virtio = try VirtioDeviceSet(machine: machine, console: consoles, disks: options.disks.map {
                     VirtioDiskConfig(path: $0.path, readOnly: $0.readOnly, direct: $0.direct)
                 })
             } catch {
@@ -198,6 +198,16 @@ public enum Runner {
         }
         return code
     }
+
+    /// The program's stdio over virtio-console instead of host calls. Off by default:
+    /// measured, the two consoles add ~2–3 ms of set-up exits in the guest and ~7 ms
+    /// of VMM set-up (min) to a ~20 ms boot (BENCHMARKS.md "virtio").
+    /// SWIFTLET_VIRTIO_CONSOLE=1/0 overrides the default.
+    static func virtioConsoleWanted() -> Bool {
+        if let v = getenv("SWIFTLET_VIRTIO_CONSOLE") { return v.pointee == UInt8(ascii: "1") }
+        return virtioConsoleDefault
+    }
+    static let virtioConsoleDefault = false
 
     static func seconds(_ d: Duration) -> Double {
         let c = d.components

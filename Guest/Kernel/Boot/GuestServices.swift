@@ -42,12 +42,14 @@ final class GuestServices: KernelServices {
     func realtimeNanoseconds() -> UInt64 { realtimeAtBoot &+ monotonicNanoseconds() }
 
     func consoleWrite(stream: Int, _ bytes: UnsafeRawBufferPointer) throws(Errno) -> Int {
+        if let console = DriverRegistry.console { return try console.writeKernel(stream: stream, bytes) }
         let r = HostCalls.send(.write, arg0: UInt64(stream), bytes: bytes)
         if r < 0 { throw Errno(Int32(truncatingIfNeeded: -r)) }
         return Int(r)
     }
 
     func consoleRead(stream: Int, _ buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        if let console = DriverRegistry.console { return try console.readKernel(buffer) }
         let r = HostCalls.send(.read, arg0: UInt64(stream), bytes: UnsafeRawBufferPointer(buffer))
         if r < 0 { throw Errno(Int32(truncatingIfNeeded: -r)) }
         return Int(r)

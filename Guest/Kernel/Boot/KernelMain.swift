@@ -31,6 +31,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     LocalAPIC.start()
     HostCalls.initialize()
     let services = GuestServices(tree: tree)
+    Drivers.initialize(tree: tree, ttyMask: services.ttyMask)
     Kernel.services = services
     Kernel.traceEnabled = (tree.u32("/chosen", DTName.trace) ?? 0) != 0
     Kernel.tracePoint(.kernelEntry, tsc: boot_entry_tsc)

@@ -114,6 +114,7 @@ func handleInterrupt(_ vector: UInt64) {
     case LocalAPIC.spuriousVector:
         break                                   // no EOI for spurious interrupts
     default:
+        _ = Drivers.dispatch(vector)
         LocalAPIC.endOfInterrupt()
     }
 }

@@ -11,11 +11,16 @@ public enum CharDevice: Equatable {
     case tty
     /// A standard descriptor as installed at start: reads stream 0 or writes 1/2.
     case hostStream(Int)
+    /// /dev/vdX: a virtio-blk disk (a block device; Drivers/VirtioBlockFile.swift).
+    case virtioBlock(Int)
+
+    public var isBlock: Bool { if case .virtioBlock = self { return true }; return false }
 
     public var major: UInt32 {
         switch self {
         case .null, .zero, .full, .random, .urandom: return 1
         case .console, .tty, .hostStream: return 5
+        case .virtioBlock: return 254      // virtblk's dynamic major on a typical system
         }
     }
 
@@ -28,6 +33,7 @@ public enum CharDevice: Equatable {
         case .urandom: return 9
         case .console, .hostStream: return 1
         case .tty: return 0
+        case .virtioBlock(let i): return UInt32(truncatingIfNeeded: i) * 16   // 16 minors per disk
         }
     }
 
@@ -82,7 +88,7 @@ final class DeviceFile: FileObject {
             return buffer.count
         case .console, .tty, .hostStream(0):
             return try services.consoleRead(stream: 0, buffer)
-        case .hostStream:
+        case .hostStream, .virtioBlock:
             throw .EBADF
         }
     }
@@ -93,6 +99,17 @@ final class DeviceFile: FileObject {
         case .full: throw .ENOSPC
         case .console, .tty: return try services.consoleWrite(stream: 1, buffer)
         case .hostStream(let n): return try services.consoleWrite(stream: n == 2 ? 2 : 1, buffer)
+        case .virtioBlock: throw .EBADF
+        }
+    }
+
+    /// With virtio consoles, the standard streams move the program's own pages.
+    var userIO: (any UserIOFile)? {
+        guard let console = DriverRegistry.console else { return nil }
+        switch device {
+        case .hostStream(let n): return console.stream(n)
+        case .console, .tty: return console.stream(1)
+        default: return nil
         }
     }
 

@@ -28,12 +28,19 @@ enum DevFS {
         link("stdout", "/proc/self/fd/1")
         link("stderr", "/proc/self/fd/2")
         link("fd", "/proc/self/fd")
+        // virtio-blk disks (Drivers/): /dev/vda, /dev/vdb, …
+        for i in 0..<Swift.min(DriverRegistry.disks.count, 26) {
+            let inode = fs.makeInode(.characterDevice, permissions: 0o660)
+            inode.device = .virtioBlock(i)
+            dev.addEntry(VFSBytes.ascii("vd") + [UInt8(97 + i)], inode, now: now)
+        }
         return dev
     }
 
     /// open(2) of a device node: the file object behind the new description.
-    static func open(_ inode: Inode, process: Process) throws(Errno) -> any FileObject {
+    static func open(_ inode: Inode, process: Process, flags: UInt32 = 0) throws(Errno) -> any FileObject {
         guard let device = inode.device else { throw .ENXIO }
+        if case .virtioBlock(let index) = device { return try VirtioBlockFile.open(index: index, flags: flags) }
         if device == .tty && process.services.ttyMask & 7 == 0 { throw .ENXIO }
         return DeviceFile(device, services: process.services, terminal: process.fs.tmpfs.terminal)
     }

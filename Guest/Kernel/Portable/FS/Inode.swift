@@ -68,7 +68,7 @@ public final class Inode {
         case .directory: return LinuxFileType.directory
         case .regular: return LinuxFileType.regular
         case .symlink: return LinuxFileType.symlink
-        case .characterDevice: return LinuxFileType.characterDevice
+        case .characterDevice: return device?.isBlock == true ? LinuxFileType.blockDevice : LinuxFileType.characterDevice
         }
     }
 

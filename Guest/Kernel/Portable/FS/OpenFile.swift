@@ -26,6 +26,8 @@ public protocol FileObject: AnyObject {
     /// Monotonic time (ns) at which readiness changes by itself (a timer expiring), so
     /// a poller can sleep until then; 0 if never.
     var pollDeadline: UInt64 { get }
+    /// Zero-copy access to the program's pages (Drivers/UserIOFile.swift), if any.
+    var userIO: (any UserIOFile)? { get }
 }
 
 extension FileObject {
@@ -37,6 +39,7 @@ extension FileObject {
     public func pollEvents(_ file: OpenFile) -> UInt32 { PollBits.defaultMask }
     public var pollGeneration: UInt64 { 0 }
     public var pollDeadline: UInt64 { 0 }
+    public var userIO: (any UserIOFile)? { nil }
 }
 
 /// poll(2) event bits (asm-generic/poll.h); epoll uses the same values.
@@ -85,6 +88,7 @@ public final class OpenFile {
 
     /// Seekable: regular files, directories and /proc text; not devices, pipes or sockets.
     var isSeekable: Bool {
+        if inode?.device?.isBlock == true { return true }     // /dev/vdX (Drivers/)
         guard object == nil, let inode else { return false }
         return inode.kind != .characterDevice
     }

@@ -136,6 +136,7 @@ extension Process {
     public func sysFsync(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let file = try files.get(a.a0.asInt32)
         guard !file.isPathOnly else { throw .EBADF }
+        if let io = file.object?.userIO { try io.sync(); return 0 }
         guard file.object == nil else { throw .EINVAL }
         return 0
     }

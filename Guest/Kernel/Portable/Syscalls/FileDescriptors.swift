@@ -75,8 +75,8 @@ extension Process {
             let left = size > file.offset ? size - file.offset : 0
             try fileStoreInt32(Int32(truncatingIfNeeded: Swift.min(left, UInt64(Int32.max))), at: a.a2)
             return 0
-        case LinuxIoctl.BLKGETSIZE64:
-            throw .ENOTTY  // no block devices
+        case LinuxIoctl.BLKGETSIZE64 where file.object == nil:
+            throw .ENOTTY  // not a block device (/dev/vdX answers through its object)
         default:
             guard let object = file.object else { throw .ENOTTY }
             return try object.ioctl(file, request: request, argument: a.a2, process: self)

@@ -80,7 +80,7 @@ extension Process {
             status = LinuxOpen.path | (flags & (LinuxOpen.directory | LinuxOpen.noFollow))
         } else {
             status |= LinuxOpen.largeFile
-            if inode.kind == .characterDevice { object = try DevFS.open(inode, process: self) }
+            if inode.kind == .characterDevice { object = try DevFS.open(inode, process: self, flags: flags) }
             if inode.synthetic != .none && wantsWrite && inode.kind == .regular { throw .EACCES }
             if flags & LinuxOpen.truncate != 0 && inode.kind == .regular && !created && inode.size > 0 {
                 try inode.resize(to: 0)

@@ -73,6 +73,7 @@ extension Process {
         let whence = a.a2.asInt32
         guard whence >= LinuxSeek.set && whence <= LinuxSeek.hole else { throw .EINVAL }
         if file.isPathOnly { throw .EBADF }
+        if let io = file.object?.userIO { return try io.seek(file, offset: offset, whence: whence) }
         guard let inode = file.inode, file.object == nil || inode.device != nil else { throw .ESPIPE }
         if let device = inode.device {
             // Memory-like devices accept any seek and stay at 0 (drivers/char/mem.c).

@@ -12,6 +12,7 @@ extension Process {
     func fileRead(_ file: OpenFile, to address: UInt64, count: Int, at position: UInt64?) throws(Errno) -> Int {
         guard file.isReadable else { throw .EBADF }
         if let inode = file.inode, inode.kind == .directory { throw .EISDIR }
+        if let io = file.object?.userIO { return try io.readUser(file, to: address, count: count, at: position, process: self) }
         if let object = file.object {
             let n = Swift.min(count, Self.fileChunk)
             if n == 0 { return 0 }
@@ -44,6 +45,7 @@ extension Process {
     /// Writes `count` bytes from user `address` to `file`.
     func fileWrite(_ file: OpenFile, from address: UInt64, count: Int, at position: UInt64?) throws(Errno) -> Int {
         guard file.isWritable else { throw .EBADF }
+        if let io = file.object?.userIO { return try io.writeUser(file, from: address, count: count, at: position, process: self) }
         if let object = file.object {
             var done = 0
             while done < count {
