@@ -45,6 +45,8 @@ public struct RunOptions: Equatable, Sendable {
     /// Guest kernel ELF; nil means the kernel built together with swiftlet.
     public var kernelPath: String?
     public var kernelLog = false
+    /// Carry the program's stdin/stdout/stderr over virtio-console instead of host calls.
+    public var virtioConsole = false
     public var traceBoot = false
     public var adds: [AddSpec] = []
     /// `--disk` images in order (/dev/vda first); `--disk-direct` already applied.

@@ -86,6 +86,7 @@ public enum CommandLineParser {
     private static func apply(flag: RunOption, to options: inout RunOptions) {
         switch flag {
         case .kernelLog: options.kernelLog = true
+        case .virtioConsole: options.virtioConsole = true
         case .traceBoot: options.traceBoot = true
         case .selfTest: options.selfTest = true
         case .testHang: options.testHang = true
@@ -134,7 +135,7 @@ public enum CommandLineParser {
             options.timeout = d
         case .watchdog:
             options.watchdog = try parseSeconds(value, option: name)
-        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect:
+        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect, .virtioConsole:
             preconditionFailure("\(option) is a flag")
         }
     }
@@ -180,7 +181,7 @@ public enum CommandLineParser {
 
 /// The options of `swiftlet run`, by spelling.
 enum RunOption: CaseIterable {
-    case memory, kernel, kernelLog, traceBoot, add, env, platform, timeout, watchdog, selfTest, testHang, disk, diskDirect
+    case memory, kernel, kernelLog, traceBoot, add, env, platform, timeout, watchdog, selfTest, testHang, disk, diskDirect, virtioConsole
 
     init?(name: String) {
         switch name {
@@ -207,12 +208,13 @@ enum RunOption: CaseIterable {
         case .testHang: "--test-hang"
         case .disk: "--disk"
         case .diskDirect: "--disk-direct"
+        case .virtioConsole: "--virtio-console"
         }
     }
 
     var takesValue: Bool {
         switch self {
-        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect: false
+        case .kernelLog, .traceBoot, .selfTest, .testHang, .diskDirect, .virtioConsole: false
         default: true
         }
     }

@@ -17,6 +17,7 @@ public enum CommandLineUsage {
       -m, --memory SIZE        guest RAM (default 128M; K, M, G or KiB, MiB, GiB)
           --kernel PATH        guest kernel ELF (default: the one built with swiftlet)
           --kernel-log         show the guest kernel log on stderr
+          --virtio-console     carry stdio over virtio-console (default: host calls, faster boot)
           --trace-boot         print boot milestones (µs since process start) to stderr
           --add HOST[:GUEST]   add a file or directory (recursively) to the initramfs;
                                GUEST defaults to HOST's absolute path (repeatable)

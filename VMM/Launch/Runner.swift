@@ -60,7 +60,7 @@ public enum Runner {
         // virtio devices (issue 4): disks when asked for; the consoles per
         // `virtioConsoleWanted` (BENCHMARKS.md "virtio" has the boot-time measurement).
         var virtio: VirtioDeviceSet? = nil
-        let consoles = virtioConsoleWanted()
+        let consoles = options.virtioConsole || virtioConsoleWanted()
         if !options.disks.isEmpty || consoles {
             do throws(MachineError) {
                 virtio = try VirtioDeviceSet(machine: machine, console: consoles, disks: options.disks.map {
