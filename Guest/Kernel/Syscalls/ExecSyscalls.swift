@@ -77,6 +77,8 @@ extension Process {
             throw error == .ENOEXEC || error == .EACCES || error == .ENOMEM || error == .E2BIG ? error : .ENOEXEC
         }
         // Point of no return: the old image goes away.
+        for other in entry.tasks where other !== t { Timers.threadExited(other) }   // area: timers
+        Timers.deletePosixTimers(entry)                       // exec drops POSIX timers (itimers stay)
         for other in entry.tasks where other !== t { other.state = .zombie }
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }

@@ -133,6 +133,12 @@ extension Process {
                 let zpid = z.pid
                 if a.a1 != 0 { try user.store(status, at: a.a1) }
                 if a.a3 != 0 { try user.copyOut([UInt8](repeating: 0, count: 144), to: a.a3) }   // struct rusage
+                Timers.reaped(z, by: me)                              // area: timers
+                if a.a3 != 0 {
+                    try user.copyOut(Timers.rusage(user: Timers.processUser(z) &+ z.childUserNanoseconds,
+                                                   system: Timers.processSystem(z) &+ z.childSystemNanoseconds,
+                                                   maxrssPages: max(z.peakPages, z.childPeakPages)), to: a.a3)
+                }
                 ProcessTable.remove(z)
                 return UInt64(zpid)
             }
@@ -166,7 +172,7 @@ extension Process {
                     put32(24, signaled ? z.waitStatus & 0x7f : (z.waitStatus >> 8) & 0xff)
                     try user.copyOut(info, to: a.a2)
                 }
-                if options & 0x0100_0000 == 0 { ProcessTable.remove(z) }   // WNOWAIT keeps it
+                if options & 0x0100_0000 == 0 { Timers.reaped(z, by: me); ProcessTable.remove(z) }   // WNOWAIT keeps it
                 return 0
             }
             if options & 1 != 0 {

@@ -143,6 +143,28 @@ enum SyscallTable {
         case N.nanosleep: return try p.sysNanosleep(a)
         case N.clock_nanosleep: return try p.sysClockNanosleep(a)
         case N.sched_yield: return try p.sysSchedYield(a)
+        // --- timers, accounting, scheduling parameters (area: timers) ---
+        case N.alarm: return try p.sysAlarm(a)
+        case N.getitimer: return try p.sysGetitimer(a)
+        case N.setitimer: return try p.sysSetitimer(a)
+        case N.timer_create: return try p.sysTimerCreate(a)
+        case N.timer_settime: return try p.sysTimerSettime(a)
+        case N.timer_gettime: return try p.sysTimerGettime(a)
+        case N.timer_getoverrun: return try p.sysTimerGetoverrun(a)
+        case N.timer_delete: return try p.sysTimerDelete(a)
+        case N.times: return try p.sysTimes(a)
+        case N.getrusage: return try p.sysGetrusage(a)
+        case N.sched_getaffinity: return try p.sysSchedGetaffinity(a)
+        case N.sched_setaffinity: return try p.sysSchedSetaffinity(a)
+        case N.sched_getscheduler: return try p.sysSchedGetscheduler(a)
+        case N.sched_setscheduler: return try p.sysSchedSetscheduler(a)
+        case N.sched_getparam: return try p.sysSchedGetparam(a)
+        case N.sched_setparam: return try p.sysSchedSetparam(a)
+        case N.sched_get_priority_max: return try p.sysSchedGetPriorityMax(a)
+        case N.sched_get_priority_min: return try p.sysSchedGetPriorityMin(a)
+        case N.getpriority: return try p.sysGetpriority(a)
+        case N.setpriority: return try p.sysSetpriority(a)
+        // --- end timers ---
         default:
             reportUnimplemented(nr)
             throw .ENOSYS

@@ -24,6 +24,7 @@ enum Lifecycle {
             if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
         }
         Scheduler.runQueue.removeAll { $0.entry === entry }
+        Timers.processExiting(entry)                          // area: timers: peak RSS, disarm
         // The address space goes now; the kernel stacks when the parent reaps us.
         AddressSpaces.activate(BootLayout.bootPML4)
         AddressSpaces.destroyUser(entry.space.root)
@@ -53,6 +54,7 @@ enum Lifecycle {
         let live = entry.tasks.filter { $0.state != .zombie }
         if live.count <= 1 { exitProcess(entry, waitStatus: exitStatus(code: code)) }
         clearChildTid(task)
+        Timers.threadExited(task)                             // area: timers: keep its CPU time
         task.state = .zombie
         entry.tasks.removeAll { $0 === task }
         Scheduler.schedule()

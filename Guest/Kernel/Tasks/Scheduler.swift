@@ -42,6 +42,7 @@ enum Scheduler {
             }
             sleepers = still
         }
+        Timers.tick(now: now)                               // area: timers (accounting, expiries)
         sliceLeft -= 1
         if sliceLeft <= 0 && !runQueue.isEmpty { needResched = true }
     }

@@ -28,6 +28,7 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
         return
     }
     if vector >= 32 {
+        Timers.tickFromUser = frame.pointee.fromUser        // area: timers (user vs system time)
         handleInterrupt(vector)
         if frame.pointee.fromUser { returnToUser(frame) }
         return
