@@ -93,6 +93,7 @@ for variant in musl glibc; do
     build "syscalls-$variant" "$variant" syscalls/*.c
     build "process-$variant" "$variant" process.c
     build "vdso-$variant" "$variant" vdso.c
+    build "timers-$variant" "$variant" timers.c          # area: timers
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c
