@@ -61,6 +61,7 @@ extension Process {
             p.memory = map
             p.exePath = exePath
             p.comm = comm
+            p.cmdline = cmdline                                  // area: timers
             p.signalActions = signalActions
             p.signalMask = signalMask
             p.altStack = altStack

@@ -207,6 +207,12 @@ enum Timers {
         return b
     }
 
+    /// /proc/<pid>/status: parent pid, live threads, resident pages.
+    static func procInfo(_ p: Process) -> (Int32, Int, UInt64) {
+        guard let e = ProcessTable.entries.first(where: { $0.process === p }) else { return (p.parentPid, 1, 0) }
+        return (e.parent?.pid ?? 0, e.tasks.filter { $0.state != .zombie }.count, residentPages(e))
+    }
+
     /// CLOCK_PROCESS_CPUTIME_ID (thread false) and CLOCK_THREAD_CPUTIME_ID (true).
     static func cpuClock(thread: Bool) -> UInt64 {
         guard let t = Scheduler.current else { return 0 }
