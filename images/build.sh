@@ -94,6 +94,7 @@ for variant in musl glibc; do
     build "process-$variant" "$variant" process.c
     build "vdso-$variant" "$variant" vdso.c
     build "timers-$variant" "$variant" timers.c          # area: timers
+    build "procmaps-$variant" "$variant" procmaps.c      # area: timers
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

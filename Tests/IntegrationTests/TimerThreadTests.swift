@@ -6,10 +6,10 @@ import Testing
 
 extension Integration {
     @Suite struct TimersAndThreads {
-        private func selfChecking(_ name: String, expectOK: String,
+        private func selfChecking(_ name: String, _ arguments: [String] = [], expectOK: String,
                                   sourceLocation: SourceLocation = #_sourceLocation) {
             guard let program = Swiftlet.image(name, sourceLocation: sourceLocation),
-                  let r = Swiftlet.run(program, sourceLocation: sourceLocation) else { return }
+                  let r = Swiftlet.run(program, arguments, sourceLocation: sourceLocation) else { return }
             let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)", sourceLocation: sourceLocation)
             #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)
@@ -20,6 +20,21 @@ extension Integration {
               arguments: ["timers-musl", "timers-glibc"])
         func timers(_ name: String) {
             selfChecking(name, expectOK: "timer-overrun")
+        }
+
+        @Test("/proc/self/maps, status and cmdline describe the process", arguments: ["procmaps-musl", "procmaps-glibc"])
+        func procMaps(_ name: String) {
+            selfChecking(name, ["a1", "b 2"], expectOK: "maps-file-offset")
+        }
+
+        @Test("/proc/<pid> of another process, from busybox")
+        func procOtherPid() {
+            guard let busybox = Swiftlet.busybox(),
+                  let r = Swiftlet.run(busybox, ["sh", "-c", "sleep 1 & p=$!; tr '\\0' ' ' < /proc/$p/cmdline; echo; grep -c busybox /proc/$p/maps; grep PPid /proc/$p/status; wait"])
+            else { return }
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdoutLines.first == "sleep 1 ", "\(r)")
+            #expect(r.stdoutLines.contains("PPid:\t1"), "\(r)")
         }
     }
 }

@@ -4,7 +4,8 @@ import GuestABI
 
 enum ProcText: Equatable {
     case meminfo, cpuinfo, mounts
-    case maps, status, cmdline                                   // area: timers (/proc/<pid>)
+    /// area: timers — /proc/<pid>/{maps,status,cmdline}; pid 0 is the caller.
+    case maps(Int32), status(Int32), cmdline(Int32)
 }
 
 /// The fixed inodes of /proc. There is one process, so `/proc/<pid>` is one directory
@@ -25,9 +26,9 @@ final class ProcNodes {
         maps = fs.makeInode(.regular, permissions: 0o444)
         status = fs.makeInode(.regular, permissions: 0o444)
         cmdline = fs.makeInode(.regular, permissions: 0o444)
-        maps.synthetic = .procText(.maps)
-        status.synthetic = .procText(.status)
-        cmdline.synthetic = .procText(.cmdline)
+        maps.synthetic = .procText(.maps(0))
+        status.synthetic = .procText(.status(0))
+        cmdline.synthetic = .procText(.cmdline(0))
         root.synthetic = .procRoot
         selfLink.synthetic = .procSelf
         pidDirectory.synthetic = .procPidDirectory
@@ -64,6 +65,21 @@ enum ProcFS {
             add(VFSBytes.ascii("meminfo"), nodes.meminfo)
             add(VFSBytes.ascii("cpuinfo"), nodes.cpuinfo)
             add(VFSBytes.ascii("mounts"), nodes.mounts)
+            for other in processes?() ?? [] where other.pid != process.pid {      // area: timers
+                let dir = Inode(ino: otherPidInodeBase + UInt64(UInt32(bitPattern: other.pid)) * 4, kind: .directory,
+                                permissions: 0o555, now: process.fs.tmpfs.now())
+                dir.synthetic = .procOtherPid(other.pid)
+                dir.parent = nodes.root
+                add(VFSBytes.decimal(other.pid), dir)
+            }
+        case .procOtherPid(let pid):
+            let kinds: [(StaticString, ProcText)] = [("maps", .maps(pid)), ("status", .status(pid)), ("cmdline", .cmdline(pid))]
+            for (k, (name, kind)) in kinds.enumerated() {
+                let node = Inode(ino: otherPidInodeBase + UInt64(UInt32(bitPattern: pid)) * 4 + UInt64(k + 1), kind: .regular,
+                                 permissions: 0o444, now: process.fs.tmpfs.now())
+                node.synthetic = .procText(kind)
+                add(VFSBytes.ascii(name), node)
+            }
         case .procPidDirectory:
             add(VFSBytes.ascii("exe"), nodes.exe)
             add(VFSBytes.ascii("fd"), nodes.fdDirectory)
@@ -107,16 +123,27 @@ enum ProcFS {
             return VFSBytes.ascii("processor\t: 0\nvendor_id\t: Swiftlet\nmodel name\t: Swiftlet virtual CPU\ncpu cores\t: 1\nflags\t\t: fpu tsc cx8 cmov syscall nx lm\n\n")
         case .mounts:
             return VFSBytes.ascii("rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n")
-        case .maps:
-            return maps(process)
-        case .status:
-            return status(process)
-        case .cmdline:
-            return process.cmdline
+        case .maps(let pid):
+            guard let p = target(pid, process) else { return [] }
+            return maps(p)
+        case .status(let pid):
+            guard let p = target(pid, process) else { return [] }
+            return status(p)
+        case .cmdline(let pid):
+            return target(pid, process)?.cmdline ?? []
         }
     }
 
     // --- /proc/<pid>/maps, status (area: timers) ---
+
+    /// The live processes (set by the kernel; without it /proc shows only the caller).
+    nonisolated(unsafe) static var processes: (() -> [Process])? = nil
+    static let otherPidInodeBase: UInt64 = 0x7800_0000
+
+    static func target(_ pid: Int32, _ caller: Process) -> Process? {
+        if pid == 0 || pid == caller.pid { return caller }
+        return processes?().first { $0.pid == pid }
+    }
 
     /// What only the kernel knows about a process: (ppid, threads, resident pages).
     nonisolated(unsafe) static var kernelInfo: ((Process) -> (Int32, Int, UInt64))? = nil
