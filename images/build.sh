@@ -95,6 +95,7 @@ for variant in musl glibc; do
     build "vdso-$variant" "$variant" vdso.c
     build "timers-$variant" "$variant" timers.c          # area: timers
     build "procmaps-$variant" "$variant" procmaps.c      # area: timers
+    build "threads-$variant" "$variant" threads.c -pthread  # area: timers
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

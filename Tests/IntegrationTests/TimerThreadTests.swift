@@ -27,6 +27,12 @@ extension Integration {
             selfChecking(name, ["a1", "b 2"], expectOK: "maps-file-offset")
         }
 
+        @Test("pthreads: create/join, mutex and condvar contention, TLS, gettid, tgkill, robust mutex owner death, thread CPU clock, exit with a blocked thread, pthread_exit of main",
+              arguments: ["threads-musl", "threads-glibc"])
+        func threads(_ name: String) {
+            selfChecking(name, expectOK: "robust-owner-died")
+        }
+
         @Test("/proc/<pid> of another process, from busybox")
         func procOtherPid() {
             guard let busybox = Swiftlet.busybox(),

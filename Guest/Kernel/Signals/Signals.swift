@@ -30,14 +30,14 @@ enum Signals {
         // Ignored signals are discarded at generation time (except SIGCHLD is harmless).
         let h = handler(p, sig)
         if sig != SIGKILL && (h == sigIgnore || (h == sigDefault && ignoredByDefault(sig))) { return }
-        guard let t = entry.tasks.first(where: { $0.state != .zombie && p.signalMask & bit(sig) == 0 })
+        guard let t = entry.tasks.first(where: { $0.state != .zombie && $0.blockedSignals & bit(sig) == 0 })
                 ?? entry.tasks.first(where: { $0.state != .zombie }) else { return }
         send(sig, toTask: t)
     }
 
     static func send(_ sig: Int32, toTask t: Task) {
         t.pendingSignals |= bit(sig)
-        if t.state == .blocked && (t.process.signalMask & bit(sig) == 0 || sig == SIGKILL) {
+        if t.state == .blocked && (t.blockedSignals & bit(sig) == 0 || sig == SIGKILL) {
             t.wokenBySignal = true
             Scheduler.makeRunnable(t)
         }

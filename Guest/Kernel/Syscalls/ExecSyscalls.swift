@@ -94,6 +94,7 @@ extension Process {
         t.fsBase = 0
         Platform.setFSBase(0)
         t.clearChildTid = 0
+        t.robustList = 0                                      // area: timers
         // Fresh FPU state, as a new program gets.
         FPU.reset(t.fpu)
         FPU.restore(t.fpu)

@@ -74,6 +74,7 @@ extension Process {
             child.entry = entry
             entry.tasks.append(child)
         }
+        child.signalMask = signalMask                            // inherits the caller's mask (per thread)
         // The child resumes from the same syscall with RAX = 0.
         var f = parentTask.frame.pointee
         f.rax = 0

@@ -92,7 +92,7 @@ enum SyscallTable {
         case N.arch_prctl: return try p.sysArchPrctl(a)
         case N.prctl: return try p.sysPrctl(a)
         case N.set_tid_address: return try p.sysSetTidAddress(a)
-        case N.set_robust_list: return try p.sysSetRobustList(a)
+        case N.set_robust_list: return try p.sysSetRobustListTask(a)      // per thread (area: timers)
         case N.getpid: return try p.sysGetpid(a)
         case N.gettid: return try p.sysGettidTask(a)
         case N.getppid: return try p.sysGetppid(a)
@@ -164,6 +164,7 @@ enum SyscallTable {
         case N.sched_get_priority_min: return try p.sysSchedGetPriorityMin(a)
         case N.getpriority: return try p.sysGetpriority(a)
         case N.setpriority: return try p.sysSetpriority(a)
+        case N.get_robust_list: return try p.sysGetRobustList(a)
         // --- end timers ---
         default:
             reportUnimplemented(nr)

@@ -47,6 +47,11 @@ final class Task {
     var siginfoTimerId: Int32 = 0
     var siginfoOverrun: Int32 = 0
     var siginfoValue: UInt64 = 0
+    /// The signals this thread blocks: the process's `signalMask` while it runs, its own
+    /// saved copy (`signalMask`) while switched out.
+    var blockedSignals: UInt64 { self === Scheduler.current ? process.signalMask : signalMask }
+    /// set_robust_list head of this thread (walked when it dies, `RobustList`).
+    var robustList: UInt64 = 0
     // --- end timers ---
 
     init(tid: Int32, process: Process, space: UserSpace) {

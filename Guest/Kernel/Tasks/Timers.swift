@@ -92,7 +92,7 @@ enum Timers {
         let p = e.process
         let h = Signals.handler(p, sig)
         if h == Signals.sigIgnore || (h == Signals.sigDefault && Signals.ignoredByDefault(sig)) { return nil }
-        return e.tasks.first(where: { $0.state != .zombie && p.signalMask & Signals.bit(sig) == 0 })
+        return e.tasks.first(where: { $0.state != .zombie && $0.blockedSignals & Signals.bit(sig) == 0 })
             ?? e.tasks.first(where: { $0.state != .zombie })
     }
 
