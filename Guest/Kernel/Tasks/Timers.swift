@@ -41,7 +41,7 @@ enum Timers {
     static let siTimer: Int32 = -2, siKernel: Int32 = 0x80
     /// Set by the trap handler for the timer interrupt: did it interrupt user mode?
     nonisolated(unsafe) static var tickFromUser = false
-    /// Number of armed timers of any kind, so an idle system pays nothing per tick.
+    /// Number of armed timers of any kind (bookkeeping only).
     nonisolated(unsafe) static var armed = 0
 
     static func tick(now: UInt64) {
@@ -52,8 +52,9 @@ enum Timers {
             if tickFromUser && e.virtualTimer.value != 0 { countDown(&e.virtualTimer, period, SIGVTALRM, e) }
             if e.profTimer.value != 0 { countDown(&e.profTimer, period, SIGPROF, e) }
         }
-        guard armed > 0 else { return }
-        for e in ProcessTable.entries where !e.zombie {
+        // `armed` is bookkeeping for /proc and debugging only: expiry never trusts it, so
+        // a miscount cannot lose a timer. The walk is a few compares per process.
+        for e in ProcessTable.entries where !e.zombie && (e.realTimer.value != 0 || !e.posixTimers.isEmpty) {
             if e.realTimer.value != 0 && e.realTimer.value <= now {
                 if e.realTimer.interval != 0 {
                     var next = e.realTimer.value &+ e.realTimer.interval
