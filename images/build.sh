@@ -96,6 +96,7 @@ for variant in musl glibc; do
     build "timers-$variant" "$variant" timers.c          # area: timers
     build "procmaps-$variant" "$variant" procmaps.c      # area: timers
     build "threads-$variant" "$variant" threads.c -pthread  # area: timers
+    build "cow-$variant" "$variant" cow.c                # area: timers
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -33,6 +33,11 @@ extension Integration {
             selfChecking(name, expectOK: "robust-owner-died")
         }
 
+        @Test("fork is copy-on-write: writes by either side, or by the kernel, stay private", arguments: ["cow-musl", "cow-glibc"])
+        func copyOnWrite(_ name: String) {
+            selfChecking(name, expectOK: "child-keeps-snapshot")
+        }
+
         @Test("/proc/<pid> of another process, from busybox")
         func procOtherPid() {
             guard let busybox = Swiftlet.busybox(),

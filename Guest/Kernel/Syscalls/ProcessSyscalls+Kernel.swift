@@ -103,10 +103,17 @@ extension Process {
     /// CLONE_CHILD_SETTID for a new address space: write through the child's tables.
     func childSettid(_ child: Task, _ address: UInt64) {
         guard let e = PageTables.leaf(address, create: false, in: child.space.root) else { return }
-        let v = k_load64(e)
+        var v = k_load64(e)
         guard v & PTE.present != 0 else { return }
+        guard address & 3 == 0, child.space.map.find(address)?.prot.contains(.write) == true else { return }
+        if Frames.isShared(v & PTE.addressMask) {                // copy-on-write: the child's own copy
+            guard let copy = Frames.allocate() else { return }
+            k_copy(Phys.virt(copy), Phys.virt(v & PTE.addressMask), 4096)
+            Frames.free(v & PTE.addressMask)
+            v = copy | (v & ~PTE.addressMask) | PTE.writable
+            k_store64(e, v)
+        }
         let pa = (v & PTE.addressMask) | (address & 0xfff)
-        guard address & 3 == 0 else { return }
         Phys.pointer(pa).storeBytes(of: UInt32(bitPattern: child.tid), as: UInt32.self)
     }
 
