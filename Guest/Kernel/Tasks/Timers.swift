@@ -57,8 +57,10 @@ enum Timers {
         for e in ProcessTable.entries where !e.zombie && (e.realTimer.value != 0 || !e.posixTimers.isEmpty) {
             if e.realTimer.value != 0 && e.realTimer.value <= now {
                 if e.realTimer.interval != 0 {
-                    var next = e.realTimer.value &+ e.realTimer.interval
-                    if next <= now { next = now &+ e.realTimer.interval }   // itimers count no overruns
+                    // Drift-free like hrtimer_forward; expiries missed entirely are dropped.
+                    var (next, o) = e.realTimer.value.addingReportingOverflow(e.realTimer.interval)
+                    if !o && next <= now { (next, o) = now.addingReportingOverflow(e.realTimer.interval) }
+                    if o { next = UInt64.max }
                     e.realTimer.value = next
                 } else {
                     e.realTimer.value = 0
@@ -110,7 +112,9 @@ enum Timers {
         var missed: UInt64 = 0
         if tm.interval != 0 {
             missed = (now - tm.deadline) / tm.interval
-            tm.deadline = tm.deadline &+ (missed + 1) &* tm.interval
+            let (step, o1) = (missed + 1).multipliedReportingOverflow(by: tm.interval)
+            let (next, o2) = tm.deadline.addingReportingOverflow(step)
+            tm.deadline = o1 || o2 ? UInt64.max : next             // a huge interval: never again
         } else {
             tm.deadline = 0
             armed -= 1
