@@ -183,6 +183,17 @@ int main(int argc, char **argv) {
     pthread_create(&b, NULL, burn, NULL);
     pthread_join(b, &cpu);
     CHECK("thread-cputime", (long)cpu >= 60000000L && (long)cpu <= 200000000L, "burner thread cpu %ld ns", (long)cpu);
+    /* another thread's CPU clock through pthread_getcpuclockid */
+    pthread_t b2;
+    clockid_t cid;
+    pthread_create(&b2, NULL, burn, NULL);
+    usleep(50000);
+    struct timespec ts = {0, 0};
+    int grc = pthread_getcpuclockid(b2, &cid);
+    int crc = clock_gettime(cid, &ts);
+    pthread_join(b2, NULL);
+    CHECK("pthread_getcpuclockid", grc == 0 && crc == 0 && ts.tv_nsec + ts.tv_sec * 1000000000L > 0
+          && ts.tv_sec == 0, "rc %d/%d %ld.%09ld", grc, crc, (long)ts.tv_sec, ts.tv_nsec);
 
     /* a thread blocked in read while another calls exit: the process still ends */
     pid_t pid = fork();

@@ -62,6 +62,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     process.memory = map
     process.startMonotonic = services.monotonicNanoseconds()
     Process.cpuClock = { Timers.cpuClock(thread: $0) }        // area: timers
+    Process.cpuClockById = { Timers.cpuClock(id: $0) }
     ProcFS.kernelInfo = { Timers.procInfo($0) }
     ProcFS.processes = { ProcessTable.entries.filter { !$0.zombie }.map { $0.process } }
     let entry = ProcessEntry(process: process, space: space, parent: nil)

@@ -218,6 +218,23 @@ enum Timers {
         return (e.parent?.pid ?? 0, e.tasks.filter { $0.state != .zombie }.count, residentPages(e))
     }
 
+    /// Linux's dynamic CPU clocks (posix-cpu-timers): the id is ~pid << 3 | per-thread 4 |
+    /// type (0 PROF: user + system, 1 VIRT: user, 2 SCHED: user + system); pid 0 is the
+    /// caller. Thread clocks must name a thread of the caller's process.
+    static func cpuClock(id: Int32) -> UInt64? {
+        let type = id & 3
+        guard type != 3, let me = Scheduler.current else { return nil }
+        let pid = ~(id >> 3)
+        if id & 4 != 0 {
+            let t: Task? = pid == 0 ? me : me.entry.tasks.first { $0.tid == pid && $0.state != .zombie }
+            guard let t else { return nil }
+            return type == 1 ? t.userNanoseconds : t.userNanoseconds &+ t.systemNanoseconds
+        }
+        let e: ProcessEntry? = pid == 0 ? me.entry : ProcessTable.entries.first { $0.pid == pid && !$0.zombie }
+        guard let e else { return nil }
+        return type == 1 ? processUser(e) : processCPU(e)
+    }
+
     /// CLOCK_PROCESS_CPUTIME_ID (thread false) and CLOCK_THREAD_CPUTIME_ID (true).
     static func cpuClock(thread: Bool) -> UInt64 {
         guard let t = Scheduler.current else { return 0 }
