@@ -96,6 +96,10 @@ for variant in musl glibc; do
     build "unixsock-$variant" "$variant" unixsock.c   # AF_UNIX sockets (Guest/Kernel/Net)
     build "sockpoll-$variant" "$variant" sockpoll.c   # poll/epoll readiness of sockets
     build "poll-$variant" "$variant" poll.c    # poll area: readiness and event fds
+    build "timers-$variant" "$variant" timers.c          # area: timers
+    build "procmaps-$variant" "$variant" procmaps.c      # area: timers
+    build "threads-$variant" "$variant" threads.c -pthread  # area: timers
+    build "cow-$variant" "$variant" cow.c                # area: timers
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -21,18 +21,29 @@ enum AddressSpaces {
         k_write_cr3(root)
     }
 
-    /// Copies every user page of `source` into fresh frames mapped at the same
-    /// addresses with the same flags in `target` (fork without copy-on-write). Returns
-    /// false when memory runs out (the caller destroys `target`).
+    /// fork with copy-on-write: every user page of `source` is mapped at the same
+    /// address in `target`, sharing the frame (`Frames.share`); writable pages become
+    /// read-only in both, and the first write fault copies (`UserSpace.breakCopyOnWrite`).
+    /// PROT_NONE-parked pages are shared the same way. Returns false when memory runs
+    /// out (the caller destroys `target`). `source` must be the loaded address space.
     static func copyUser(from source: UInt64, to target: UInt64) -> Bool {
         var ok = true
         walkUser(source) { va, entry in
             guard ok else { return }
-            guard let frame = Frames.allocate() else { ok = false; return }
-            k_copy(Phys.virt(frame), Phys.virt(k_load64(entry) & PTE.addressMask), 4096)
-            guard let e = PageTables.leaf(va, create: true, in: target) else { Frames.free(frame); ok = false; return }
-            k_store64(e, frame | (k_load64(entry) & ~PTE.addressMask))
+            let v = k_load64(entry)
+            let frame = v & PTE.addressMask
+            guard let e = PageTables.leaf(va, create: true, in: target) else { ok = false; return }
+            if Frames.share(frame) {
+                let shared = v & ~PTE.writable
+                k_store64(entry, shared)
+                k_store64(e, shared)
+            } else {                                     // share count saturated: copy
+                guard let copy = Frames.allocate() else { ok = false; return }
+                k_copy(Phys.virt(copy), Phys.virt(frame), 4096)
+                k_store64(e, copy | (v & ~PTE.addressMask))
+            }
         }
+        if source == PageTables.root { k_write_cr3(source) }   // the parent's TLB drops its writable entries
         return ok
     }
 

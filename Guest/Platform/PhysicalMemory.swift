@@ -39,6 +39,7 @@ enum Frames {
     static func initialize(top: UInt64, bottom: UInt64) {
         self.top = top & ~0xfff
         self.total = (self.top - bottom) / 4096
+        self.bottom = bottom
         k_heap_set_limit(Phys.virt(self.top))
     }
 
@@ -62,11 +63,42 @@ enum Frames {
     }
 
     static func free(_ pa: UInt64) {
+        if let i = shareIndex(pa), sharers![i] > 0 { sharers![i] -= 1; return }   // copy-on-write: others still map it
         k_store64(Phys.virt(pa), freeList)
         freeList = pa
         freeCount += 1
         inUse -= 1
     }
+
+    // --- copy-on-write fork (area: timers) ---
+    nonisolated(unsafe) static var bottom: UInt64 = 0
+    /// Per frame, how many address spaces map it besides its first owner (fork shares
+    /// pages read-only). 0 for every frame not shared; allocated at the first fork.
+    nonisolated(unsafe) static var sharers: UnsafeMutablePointer<UInt16>? = nil
+
+    static func shareIndex(_ pa: UInt64) -> Int? {
+        guard sharers != nil, pa >= bottom else { return nil }
+        let i = (pa - bottom) >> 12
+        return i < total ? Int(i) : nil
+    }
+
+    /// One more address space maps `pa`. False if the count would overflow (then copy).
+    static func share(_ pa: UInt64) -> Bool {
+        if sharers == nil {
+            let p = UnsafeMutablePointer<UInt16>.allocate(capacity: Int(total))
+            p.initialize(repeating: 0, count: Int(total))
+            sharers = p
+        }
+        guard let i = shareIndex(pa), sharers![i] < UInt16.max else { return false }
+        sharers![i] += 1
+        return true
+    }
+
+    static func isShared(_ pa: UInt64) -> Bool {
+        guard let i = shareIndex(pa) else { return false }
+        return sharers![i] > 0
+    }
+    // --- end copy-on-write ---
 
     static var freeBytes: UInt64 {
         let heapBreak = Phys.phys(k_heap_break())
@@ -143,7 +175,9 @@ enum PageTables {
         guard let e = leaf(va, create: false) else { return }
         let v = k_load64(e)
         guard v & (PTE.present | PTE.protNone) != 0 else { return }
-        let newFlags = flags & PTE.present != 0 ? flags : PTE.protNone
+        var newFlags = flags & PTE.present != 0 ? flags : PTE.protNone
+        // A frame shared by copy-on-write stays read-only; the write fault copies it.
+        if newFlags & PTE.writable != 0 && Frames.isShared(v & PTE.addressMask) { newFlags &= ~PTE.writable }
         k_store64(e, (v & PTE.addressMask) | newFlags)
         if v & PTE.present != 0 { k_invlpg(va) }
     }

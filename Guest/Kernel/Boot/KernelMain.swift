@@ -62,6 +62,10 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     let process = Process(pid: 1, user: space, services: services, files: FileTable(), fs: fs)
     process.memory = map
     process.startMonotonic = services.monotonicNanoseconds()
+    Process.cpuClock = { Timers.cpuClock(thread: $0) }        // area: timers
+    Process.cpuClockById = { Timers.cpuClock(id: $0) }
+    ProcFS.kernelInfo = { Timers.procInfo($0) }
+    ProcFS.processes = { ProcessTable.entries.filter { !$0.zombie }.map { $0.process } }
     let entry = ProcessEntry(process: process, space: space, parent: nil)
     let task = Task(tid: 1, process: process, space: space)
     task.entry = entry

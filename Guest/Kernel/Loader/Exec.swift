@@ -67,6 +67,8 @@ enum Exec {
         guard stack.rsp > stackTop - stackSize + 0x10000 else { throw .E2BIG }
         try space.copyOut(stack.bytes, to: stack.rsp)
         process.exePath = path
+        process.cmdline = []                                  // /proc/<pid>/cmdline (area: timers)
+        for arg in argv { process.cmdline += arg; process.cmdline.append(0) }
         process.comm = Array((path.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? path).prefix(15))
         return Entry(rip: elf.entry &+ bias, rsp: stack.rsp)
     }

@@ -16,7 +16,11 @@ final class UserSpace: UserMemory {
     func resolve(_ va: UInt64, write: Bool) -> UInt64? {
         guard va < BootLayout.userLimit else { return nil }
         if let (pa, flags) = PageTables.lookup(va) {
-            if write && flags & PTE.writable == 0 { return nil }
+            if write && flags & PTE.writable == 0 {
+                // Copy-on-write: the kernel writing for the program breaks sharing too.
+                guard breakCopyOnWrite(va), let (npa, _) = PageTables.lookup(va) else { return nil }
+                return npa | (va & 0xfff)
+            }
             return pa | (va & 0xfff)
         }
         guard handleFault(va, write: write, execute: false) else { return nil }
@@ -54,7 +58,9 @@ final class UserSpace: UserMemory {
         if execute && !vma.prot.contains(.exec) { return false }
         if !write && !execute && vma.prot.isEmpty { return false }
         let page = va & ~0xfff
-        if PageTables.lookup(page) != nil { return false }   // present: a protection fault
+        if PageTables.lookup(page) != nil {                   // present: copy-on-write, or a protection fault
+            return write && vma.prot.contains(.write) && breakCopyOnWrite(page)
+        }
         let flags = PageTables.flags(writable: vma.prot.contains(.write), executable: vma.prot.contains(.exec))
         if PageTables.isProtNone(page) {                      // mprotect'ed back from PROT_NONE
             PageTables.protect(page, flags: flags)
@@ -72,6 +78,27 @@ final class UserSpace: UserMemory {
             }
         }
         guard PageTables.map(page, frame: frame, flags: flags) else { Frames.free(frame); return false }
+        return true
+    }
+
+    /// A write to a present read-only page of a writable area (after fork): the last
+    /// sharer just gets write access; otherwise the page is copied to a fresh frame.
+    func breakCopyOnWrite(_ va: UInt64) -> Bool {
+        let page = va & ~0xfff
+        guard let vma = map.find(page), vma.prot.contains(.write),
+              let e = PageTables.leaf(page, create: false) else { return false }
+        let v = k_load64(e)
+        guard v & PTE.present != 0, v & PTE.writable == 0 else { return false }
+        let frame = v & PTE.addressMask
+        if Frames.isShared(frame) {
+            guard let copy = Frames.allocate() else { return false }
+            k_copy(Phys.virt(copy), Phys.virt(frame), 4096)
+            Frames.free(frame)                                // one sharer fewer
+            k_store64(e, copy | (v & ~PTE.addressMask) | PTE.writable)
+        } else {
+            k_store64(e, v | PTE.writable)
+        }
+        k_invlpg(page)
         return true
     }
 

@@ -49,6 +49,10 @@ enum SignalFrame {
         put32(siginfoOffset + 8, UInt32(bitPattern: t.siginfoCode))   // si_code
         if sig == Signals.SIGSEGV || sig == 7 || sig == 4 || sig == 8 {
             put(siginfoOffset + 16, t.faultAddress)            // si_addr
+        } else if t.siginfoCode == Timers.siTimer {            // area: timers
+            put32(siginfoOffset + 16, UInt32(bitPattern: t.siginfoTimerId))   // si_tid
+            put32(siginfoOffset + 20, UInt32(bitPattern: t.siginfoOverrun))   // si_overrun
+            put(siginfoOffset + 24, t.siginfoValue)                           // si_value
         } else {
             put32(siginfoOffset + 16, UInt32(bitPattern: t.siginfoPid))
         }
@@ -74,7 +78,7 @@ enum SignalFrame {
         frame.pointee.rax = 0
         frame.pointee.rflags &= ~UInt64(0x400 | 0x100)         // DF and TF clear, as Linux does
         frame.pointee.vector = TrapFrame.signalVector          // full register return
-        t.siginfoCode = 0; t.siginfoPid = 0; t.faultAddress = 0
+        t.siginfoCode = 0; t.siginfoPid = 0; t.faultAddress = 0; t.siginfoTimerId = 0; t.siginfoOverrun = 0; t.siginfoValue = 0
         return true
     }
 

@@ -30,7 +30,7 @@ enum Signals {
         // Ignored signals are discarded at generation time (except SIGCHLD is harmless).
         let h = handler(p, sig)
         if sig != SIGKILL && (h == sigIgnore || (h == sigDefault && ignoredByDefault(sig))) { return }
-        guard let t = entry.tasks.first(where: { $0.state != .zombie && p.signalMask & bit(sig) == 0 })
+        guard let t = entry.tasks.first(where: { $0.state != .zombie && $0.blockedSignals & bit(sig) == 0 })
                 ?? entry.tasks.first(where: { $0.state != .zombie }) else { return }
         send(sig, toTask: t)
     }
@@ -38,7 +38,7 @@ enum Signals {
     static func send(_ sig: Int32, toTask t: Task) {
         t.pendingSignals |= bit(sig)
         PollHub.signalPosted()      // poll area: signalfd readers and pollers re-check
-        if t.state == .blocked && (t.process.signalMask & bit(sig) == 0 || sig == SIGKILL) {
+        if t.state == .blocked && (t.blockedSignals & bit(sig) == 0 || sig == SIGKILL) {
             t.wokenBySignal = true
             Scheduler.makeRunnable(t)
         }

@@ -77,6 +77,8 @@ extension Process {
             throw error == .ENOEXEC || error == .EACCES || error == .ENOMEM || error == .E2BIG ? error : .ENOEXEC
         }
         // Point of no return: the old image goes away.
+        for other in entry.tasks where other !== t { Timers.threadExited(other) }   // area: timers
+        Timers.deletePosixTimers(entry)                       // exec drops POSIX timers (itimers stay)
         for other in entry.tasks where other !== t { other.state = .zombie }
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
@@ -92,6 +94,7 @@ extension Process {
         t.fsBase = 0
         Platform.setFSBase(0)
         t.clearChildTid = 0
+        t.robustList = 0                                      // area: timers
         // Fresh FPU state, as a new program gets.
         FPU.reset(t.fpu)
         FPU.restore(t.fpu)

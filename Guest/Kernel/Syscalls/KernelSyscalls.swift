@@ -60,7 +60,7 @@ extension Process {
     /// clock_nanosleep(2): returns the error number directly, not -1/errno.
     func sysClockNanosleep(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let now = try clockNanoseconds(a.a0)
-        guard a.a0 != 2, a.a0 != 3 else { throw .EINVAL }    // CPU-time clocks: not sleepable here
+        guard a.a0 != 2, a.a0 != 3, Int32(truncatingIfNeeded: a.a0) >= 0 else { throw .EINVAL }    // CPU-time clocks: not sleepable here
         let t = try loadTimespec(at: a.a2)
         let ns = a.a1 & 1 != 0 ? (t > now ? t - now : 0) : t  // TIMER_ABSTIME
         try sleep(nanoseconds: ns, remainingAt: a.a1 & 1 == 0 ? a.a3 : 0)

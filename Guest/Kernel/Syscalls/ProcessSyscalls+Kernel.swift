@@ -61,6 +61,7 @@ extension Process {
             p.memory = map
             p.exePath = exePath
             p.comm = comm
+            p.cmdline = cmdline                                  // area: timers
             p.signalActions = signalActions
             p.signalMask = signalMask
             p.altStack = altStack
@@ -73,6 +74,7 @@ extension Process {
             child.entry = entry
             entry.tasks.append(child)
         }
+        child.signalMask = signalMask                            // inherits the caller's mask (per thread)
         // The child resumes from the same syscall with RAX = 0.
         var f = parentTask.frame.pointee
         f.rax = 0
@@ -101,10 +103,17 @@ extension Process {
     /// CLONE_CHILD_SETTID for a new address space: write through the child's tables.
     func childSettid(_ child: Task, _ address: UInt64) {
         guard let e = PageTables.leaf(address, create: false, in: child.space.root) else { return }
-        let v = k_load64(e)
+        var v = k_load64(e)
         guard v & PTE.present != 0 else { return }
+        guard address & 3 == 0, child.space.map.find(address)?.prot.contains(.write) == true else { return }
+        if Frames.isShared(v & PTE.addressMask) {                // copy-on-write: the child's own copy
+            guard let copy = Frames.allocate() else { return }
+            k_copy(Phys.virt(copy), Phys.virt(v & PTE.addressMask), 4096)
+            Frames.free(v & PTE.addressMask)
+            v = copy | (v & ~PTE.addressMask) | PTE.writable
+            k_store64(e, v)
+        }
         let pa = (v & PTE.addressMask) | (address & 0xfff)
-        guard address & 3 == 0 else { return }
         Phys.pointer(pa).storeBytes(of: UInt32(bitPattern: child.tid), as: UInt32.self)
     }
 
@@ -133,6 +142,12 @@ extension Process {
                 let zpid = z.pid
                 if a.a1 != 0 { try user.store(status, at: a.a1) }
                 if a.a3 != 0 { try user.copyOut([UInt8](repeating: 0, count: 144), to: a.a3) }   // struct rusage
+                Timers.reaped(z, by: me)                              // area: timers
+                if a.a3 != 0 {
+                    try user.copyOut(Timers.rusage(user: Timers.processUser(z) &+ z.childUserNanoseconds,
+                                                   system: Timers.processSystem(z) &+ z.childSystemNanoseconds,
+                                                   maxrssPages: max(z.peakPages, z.childPeakPages)), to: a.a3)
+                }
                 ProcessTable.remove(z)
                 return UInt64(zpid)
             }
@@ -166,7 +181,7 @@ extension Process {
                     put32(24, signaled ? z.waitStatus & 0x7f : (z.waitStatus >> 8) & 0xff)
                     try user.copyOut(info, to: a.a2)
                 }
-                if options & 0x0100_0000 == 0 { ProcessTable.remove(z) }   // WNOWAIT keeps it
+                if options & 0x0100_0000 == 0 { Timers.reaped(z, by: me); ProcessTable.remove(z) }   // WNOWAIT keeps it
                 return 0
             }
             if options & 1 != 0 {

@@ -19,11 +19,14 @@ enum Lifecycle {
         let files = entry.process.files
         for fd in files.openDescriptors { try? files.close(fd) }
         for t in entry.tasks {
+            RobustList.release(t)                             // area: timers: robust futexes
             clearChildTid(t)
             t.state = .zombie
             if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
         }
         Scheduler.runQueue.removeAll { $0.entry === entry }
+        Timers.processExiting(entry)                          // area: timers: peak RSS, disarm
+        Futex.waiters.removeAll { w in entry.tasks.contains { $0 === w.task } }
         // The address space goes now; the kernel stacks when the parent reaps us.
         AddressSpaces.activate(BootLayout.bootPML4)
         AddressSpaces.destroyUser(entry.space.root)
@@ -52,7 +55,9 @@ enum Lifecycle {
         let entry: ProcessEntry = task.entry
         let live = entry.tasks.filter { $0.state != .zombie }
         if live.count <= 1 { exitProcess(entry, waitStatus: exitStatus(code: code)) }
+        RobustList.release(task)                              // area: timers: robust futexes
         clearChildTid(task)
+        Timers.threadExited(task)                             // area: timers: keep its CPU time
         task.state = .zombie
         entry.tasks.removeAll { $0 === task }
         Scheduler.schedule()

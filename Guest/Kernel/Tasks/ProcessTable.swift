@@ -15,6 +15,21 @@ final class ProcessEntry {
     let childExited = WaitQueue()
     var processGroup: Int32
     var session: Int32
+    // --- timers and accounting (area: timers) ---
+    /// CPU time of threads that already exited, and of reaped children (with theirs).
+    var deadUserNanoseconds: UInt64 = 0, deadSystemNanoseconds: UInt64 = 0
+    var childUserNanoseconds: UInt64 = 0, childSystemNanoseconds: UInt64 = 0
+    /// Largest resident set seen (pages), own and of reaped children.
+    var peakPages: UInt64 = 0, childPeakPages: UInt64 = 0
+    /// setitimer(2): ITIMER_REAL (monotonic deadline), ITIMER_VIRTUAL and ITIMER_PROF
+    /// (CPU nanoseconds left); each with its reload interval.
+    var realTimer = IntervalTimer(), virtualTimer = IntervalTimer(), profTimer = IntervalTimer()
+    /// timer_create(2) timers.
+    var posixTimers: [PosixTimer] = []
+    var nextTimerId: Int32 = 0
+    /// setpriority(2) nice value, -20...19.
+    var nice: Int32 = 0
+    // --- end timers ---
 
     init(process: Process, space: UserSpace, parent: ProcessEntry?) {
         self.process = process

@@ -42,6 +42,7 @@ enum Scheduler {
             }
             sleepers = still
         }
+        Timers.tick(now: now)                               // area: timers (accounting, expiries)
         sliceLeft -= 1
         if sliceLeft <= 0 && !runQueue.isEmpty { needResched = true }
     }
@@ -75,6 +76,10 @@ enum Scheduler {
             FPU.save(prev.fpu)
             prev.fpuSaved = true
         }
+        // Per-thread signal masks (area: timers/threads): threads share one `Process`,
+        // whose `signalMask` is the running thread's; a switched-out task keeps its own.
+        prev.signalMask = prev.process.signalMask
+        next.process.signalMask = next.signalMask
         current = next
         sliceLeft = 2
         kernel_stack_top = next.stackTop

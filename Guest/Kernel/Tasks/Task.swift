@@ -38,6 +38,21 @@ final class Task {
     var faultAddress: UInt64 = 0
     /// The process's address space (shared by its threads).
     var space: UserSpace
+    // --- timers and accounting (area: timers) ---
+    /// CPU time charged by the timer tick: ticks that interrupted user mode, and ticks
+    /// that interrupted the kernel working for this task (nanoseconds).
+    var userNanoseconds: UInt64 = 0
+    var systemNanoseconds: UInt64 = 0
+    /// SI_TIMER details of a pending timer signal: timer id, overrun, sigev_value.
+    var siginfoTimerId: Int32 = 0
+    var siginfoOverrun: Int32 = 0
+    var siginfoValue: UInt64 = 0
+    /// The signals this thread blocks: the process's `signalMask` while it runs, its own
+    /// saved copy (`signalMask`) while switched out.
+    var blockedSignals: UInt64 { self === Scheduler.current ? process.signalMask : signalMask }
+    /// set_robust_list head of this thread (walked when it dies, `RobustList`).
+    var robustList: UInt64 = 0
+    // --- end timers ---
 
     init(tid: Int32, process: Process, space: UserSpace) {
         self.tid = tid

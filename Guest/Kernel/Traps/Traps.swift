@@ -28,6 +28,7 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
         return
     }
     if vector >= 32 {
+        Timers.tickFromUser = frame.pointee.fromUser        // area: timers (user vs system time)
         handleInterrupt(vector)
         if frame.pointee.fromUser { returnToUser(frame) }
         return
@@ -41,7 +42,8 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
     case 14:
         let address = Platform.faultAddress()
         let write = f.error & 2 != 0, fetch = f.error & 16 != 0
-        if f.error & 1 == 0, let t = Scheduler.current, t.space.handleFault(address, write: write, execute: fetch) {
+        // P=0: demand paging; P=1 on a write: maybe copy-on-write (area: timers).
+        if f.error & 1 == 0 || (write && !fetch), let t = Scheduler.current, t.space.handleFault(address, write: write, execute: fetch) {
             break
         }
         let cause = f.error & 1 == 0 ? "address not mapped" : "invalid permissions"

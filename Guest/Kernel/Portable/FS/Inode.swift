@@ -12,6 +12,7 @@ enum SyntheticNode: Equatable {
     case procRoot, procSelf, procPidDirectory, procExe, procFdDirectory
     case procFdLink(Int32)
     case procText(ProcText)
+    case procOtherPid(Int32)                                     // area: timers: /proc/<another pid>
 }
 
 public struct DirectoryEntry {

@@ -4,12 +4,15 @@ import GuestABI
 
 enum ProcText: Equatable {
     case meminfo, cpuinfo, mounts
+    /// area: timers — /proc/<pid>/{maps,status,cmdline}; pid 0 is the caller.
+    case maps(Int32), status(Int32), cmdline(Int32)
 }
 
 /// The fixed inodes of /proc. There is one process, so `/proc/<pid>` is one directory
 /// that always describes the caller.
 final class ProcNodes {
     let root, selfLink, pidDirectory, exe, fdDirectory, meminfo, cpuinfo, mounts: Inode
+    let maps, status, cmdline: Inode
 
     init(_ fs: Tmpfs) {
         root = fs.makeInode(.directory, permissions: 0o555)
@@ -20,6 +23,12 @@ final class ProcNodes {
         meminfo = fs.makeInode(.regular, permissions: 0o444)
         cpuinfo = fs.makeInode(.regular, permissions: 0o444)
         mounts = fs.makeInode(.regular, permissions: 0o444)
+        maps = fs.makeInode(.regular, permissions: 0o444)
+        status = fs.makeInode(.regular, permissions: 0o444)
+        cmdline = fs.makeInode(.regular, permissions: 0o444)
+        maps.synthetic = .procText(.maps(0))
+        status.synthetic = .procText(.status(0))
+        cmdline.synthetic = .procText(.cmdline(0))
         root.synthetic = .procRoot
         selfLink.synthetic = .procSelf
         pidDirectory.synthetic = .procPidDirectory
@@ -56,10 +65,28 @@ enum ProcFS {
             add(VFSBytes.ascii("meminfo"), nodes.meminfo)
             add(VFSBytes.ascii("cpuinfo"), nodes.cpuinfo)
             add(VFSBytes.ascii("mounts"), nodes.mounts)
+            for other in processes?() ?? [] where other.pid != process.pid {      // area: timers
+                let dir = Inode(ino: otherPidInodeBase + UInt64(UInt32(bitPattern: other.pid)) * 4, kind: .directory,
+                                permissions: 0o555, now: process.fs.tmpfs.now())
+                dir.synthetic = .procOtherPid(other.pid)
+                dir.parent = nodes.root
+                add(VFSBytes.decimal(other.pid), dir)
+            }
+        case .procOtherPid(let pid):
+            let kinds: [(StaticString, ProcText)] = [("maps", .maps(pid)), ("status", .status(pid)), ("cmdline", .cmdline(pid))]
+            for (k, (name, kind)) in kinds.enumerated() {
+                let node = Inode(ino: otherPidInodeBase + UInt64(UInt32(bitPattern: pid)) * 4 + UInt64(k + 1), kind: .regular,
+                                 permissions: 0o444, now: process.fs.tmpfs.now())
+                node.synthetic = .procText(kind)
+                add(VFSBytes.ascii(name), node)
+            }
         case .procPidDirectory:
             add(VFSBytes.ascii("exe"), nodes.exe)
             add(VFSBytes.ascii("fd"), nodes.fdDirectory)
             add(VFSBytes.ascii("mounts"), nodes.mounts)
+            add(VFSBytes.ascii("maps"), nodes.maps)
+            add(VFSBytes.ascii("status"), nodes.status)
+            add(VFSBytes.ascii("cmdline"), nodes.cmdline)
         case .procFdDirectory:
             for fd in process.files.openDescriptors {
                 let link = Inode(ino: fdInodeBase + UInt64(fd), kind: .symlink, permissions: 0o700,
@@ -96,6 +123,139 @@ enum ProcFS {
             return VFSBytes.ascii("processor\t: 0\nvendor_id\t: Swiftlet\nmodel name\t: Swiftlet virtual CPU\ncpu cores\t: 1\nflags\t\t: fpu tsc cx8 cmov syscall nx lm\n\n")
         case .mounts:
             return VFSBytes.ascii("rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n")
+        case .maps(let pid):
+            guard let p = target(pid, process) else { return [] }
+            return maps(p)
+        case .status(let pid):
+            guard let p = target(pid, process) else { return [] }
+            return status(p)
+        case .cmdline(let pid):
+            return target(pid, process)?.cmdline ?? []
         }
+    }
+
+    // --- /proc/<pid>/maps, status (area: timers) ---
+
+    /// The live processes (set by the kernel; without it /proc shows only the caller).
+    nonisolated(unsafe) static var processes: (() -> [Process])? = nil
+    static let otherPidInodeBase: UInt64 = 0x7800_0000
+
+    static func target(_ pid: Int32, _ caller: Process) -> Process? {
+        if pid == 0 || pid == caller.pid { return caller }
+        return processes?().first { $0.pid == pid }
+    }
+
+    /// What only the kernel knows about a process: (ppid, threads, resident pages).
+    nonisolated(unsafe) static var kernelInfo: ((Process) -> (Int32, Int, UInt64))? = nil
+
+    static func hex(_ v: UInt64, width: Int) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        var x = v
+        repeat { out.append(digits[Int(x & 15)]); x >>= 4 } while x != 0
+        while out.count < width { out.append(0x30) }
+        return out.reversed()
+    }
+
+    /// Path of a regular file: a search of the tree from the root (regular inodes keep
+    /// no parent). nil if it has no name any more.
+    static func findPath(_ target: Inode, in dir: Inode, prefix: [UInt8], depth: Int) -> [UInt8]? {
+        guard depth < 64, dir.kind == .directory, dir.synthetic == .none else { return nil }
+        for e in dir.entries {
+            let path = prefix + [0x2f] + e.name
+            if e.inode === target { return path }
+            if e.inode.kind == .directory, let p = findPath(target, in: e.inode, prefix: path, depth: depth + 1) { return p }
+        }
+        return nil
+    }
+
+    /// Linux format: `start-end perms offset major:minor inode`, padded to column 73
+    /// before the path or `[heap]`/`[stack]`/`[vdso]`. Adjacent areas that Linux would
+    /// have merged (same protection, sharing, backing and contiguous offsets) are merged.
+    static func maps(_ process: Process) -> [UInt8] {
+        var merged: [VMA] = []
+        for a in process.memory.areas {
+            if var last = merged.last, last.end == a.start, last.prot == a.prot, last.shared == a.shared,
+               last.file === a.file, a.file == nil || last.fileOffset &+ (last.end - last.start) == a.fileOffset,
+               last.name.utf8CodeUnitCount == a.name.utf8CodeUnitCount,
+               a.name.utf8CodeUnitCount == 0 || last.name.utf8Start == a.name.utf8Start {
+                last.end = a.end
+                merged[merged.count - 1] = last
+            } else {
+                merged.append(a)
+            }
+        }
+        var out: [UInt8] = []
+        var pathCache: [(Inode, [UInt8])] = []
+        for a in merged {
+            let lineStart = out.count
+            out += hex(a.start, width: 8); out.append(0x2d); out += hex(a.end, width: 8); out.append(0x20)
+            out.append(a.prot.contains(.read) ? 0x72 : 0x2d)
+            out.append(a.prot.contains(.write) ? 0x77 : 0x2d)
+            out.append(a.prot.contains(.exec) ? 0x78 : 0x2d)
+            out.append(a.shared ? 0x73 : 0x70)
+            out.append(0x20)
+            out += hex(a.file != nil ? a.fileOffset : 0, width: 8)
+            out += VFSBytes.ascii(a.file != nil ? " 00:01 " : " 00:00 ")
+            out += VFSBytes.decimal(a.file?.ino ?? 0)
+            out.append(0x20)
+            var name: [UInt8] = []
+            if let f = a.file {
+                if let hit = pathCache.first(where: { $0.0 === f }) { name = hit.1 }
+                else {
+                    name = findPath(f, in: process.fs.root, prefix: [], depth: 0) ?? (VFSBytes.ascii("/") + VFSBytes.decimal(f.ino) + VFSBytes.ascii(" (deleted)"))
+                    pathCache.append((f, name))
+                }
+            } else if a.name.utf8CodeUnitCount > 0 {
+                name = Array(UnsafeBufferPointer(start: a.name.utf8Start, count: a.name.utf8CodeUnitCount))
+            } else if process.memory.brkStart != 0 && a.start == process.memory.brkStart {
+                name = VFSBytes.ascii("[heap]")
+            }
+            if !name.isEmpty {
+                out.removeLast()
+                while out.count - lineStart < 72 { out.append(0x20) }
+                out.append(0x20)
+                out += name
+            }
+            out.append(0x0a)
+        }
+        return out
+    }
+
+    static func status(_ process: Process) -> [UInt8] {
+        var name = process.comm
+        if name.isEmpty {
+            name = process.exePath
+            if let slash = name.lastIndex(of: 0x2f) { name = Array(name[(slash + 1)...]) }
+            if name.count > 15 { name = Array(name[0..<15]) }
+        }
+        let (ppid, threads, rss) = kernelInfo?(process) ?? (process.parentPid, 1, 0)
+        var size: UInt64 = 0
+        for a in process.memory.areas { size &+= a.end - a.start }
+        func line(_ key: StaticString, _ value: [UInt8]) -> [UInt8] { VFSBytes.ascii(key) + [0x3a, 0x09] + value + [0x0a] }
+        func kb(_ bytes: UInt64) -> [UInt8] {
+            var digits: [UInt8] = []
+            var x = bytes / 1024
+            repeat { digits.append(0x30 + UInt8(x % 10)); x /= 10 } while x != 0
+            return digits.reversed() + VFSBytes.ascii(" kB")
+        }
+        var out: [UInt8] = []
+        out += line("Name", name)
+        out += line("Umask", VFSBytes.ascii("00") + [0x30 + UInt8((process.fs.umask >> 6) & 7), 0x30 + UInt8((process.fs.umask >> 3) & 7), 0x30 + UInt8(process.fs.umask & 7)])
+        out += line("State", VFSBytes.ascii("R (running)"))
+        out += line("Tgid", VFSBytes.decimal(process.pid))
+        out += line("Ngid", VFSBytes.ascii("0"))
+        out += line("Pid", VFSBytes.decimal(process.pid))
+        out += line("PPid", VFSBytes.decimal(ppid))
+        out += line("TracerPid", VFSBytes.ascii("0"))
+        out += line("Uid", VFSBytes.ascii("0\t0\t0\t0"))
+        out += line("Gid", VFSBytes.ascii("0\t0\t0\t0"))
+        out += line("VmSize", kb(size))
+        out += line("VmRSS", kb(rss * 4096))
+        out += line("Threads", VFSBytes.decimal(Int32(truncatingIfNeeded: threads)))
+        out += line("SigBlk", hex(process.signalMask, width: 16))
+        out += line("Cpus_allowed", VFSBytes.ascii("1"))
+        out += line("Cpus_allowed_list", VFSBytes.ascii("0"))
+        return out
     }
 }

@@ -36,6 +36,8 @@ public final class Process {
     public var memory = MemoryMap(mmapBase: BootLayout.userLimit - (1 << 40))
     /// CPU time consumed, in TSC-derived nanoseconds (for CLOCK_PROCESS_CPUTIME_ID).
     public var startMonotonic: UInt64 = 0
+    /// argv joined by NULs, for /proc/<pid>/cmdline (area: timers).
+    public var cmdline: [UInt8] = []
 
     public init(pid: Int32, user: any UserMemory, services: any KernelServices, files: FileTable, fs: FSContext) {
         self.pid = pid

@@ -7,12 +7,23 @@ import GuestABI
 extension Process {
     static let nsPerSecond: UInt64 = 1_000_000_000
 
+    /// CPU-time clocks from the kernel's accounting (argument: thread clock?); set at boot.
+    nonisolated(unsafe) public static var cpuClock: ((Bool) -> UInt64)? = nil
+    /// A dynamic CPU clock id, or nil if it names no live process or thread (EINVAL).
+    nonisolated(unsafe) public static var cpuClockById: ((Int32) -> UInt64?)? = nil
+
     func clockNanoseconds(_ clock: UInt64) throws(Errno) -> UInt64 {
         switch clock {
         case 0, 5: return services.realtimeNanoseconds()               // REALTIME, _COARSE
         case 1, 4, 6, 7: return services.monotonicNanoseconds()        // MONOTONIC, _RAW, _COARSE, BOOTTIME
-        case 2, 3: return services.monotonicNanoseconds() &- startMonotonic  // PROCESS/THREAD_CPUTIME
-        default: throw .EINVAL
+        case 2, 3:                                                     // PROCESS/THREAD_CPUTIME
+            if let cpu = Process.cpuClock { return cpu(clock == 3) }   // the kernel's tick accounting
+            return services.monotonicNanoseconds() &- startMonotonic
+        default:
+            // clock_getcpuclockid / pthread_getcpuclockid ids: ~pid << 3 | thread 4 | type.
+            if Int32(truncatingIfNeeded: clock) < 0, let byId = Process.cpuClockById,
+               let ns = byId(Int32(truncatingIfNeeded: clock)) { return ns }
+            throw .EINVAL
         }
     }
 
