@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Virtio", dependencies: ["GuestMemory", "GuestABI"], path: "Devices/Virtio"),
         .target(name: "Console", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Console"),
         .target(name: "Block", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Block"),
-        .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory"], path: "Devices/Testing"),
+        .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory", "GuestABI"], path: "Devices/Testing"),
         .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block"], path: "VMM/Machine"),
         .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI"], path: "VMM/Launch"),
         .target(name: "Bench", dependencies: benchDependencies, path: "VMM/Bench"),

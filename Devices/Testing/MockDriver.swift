@@ -1,3 +1,4 @@
+import GuestABI
 import GuestMemory
 import Virtio
 

@@ -12,6 +12,7 @@
 //   [11..42] control block: 4 register writes (u8 offset/4, u32 value) + spare
 //   [43…]    guest memory image from GPA 0 (64 KiB of RAM); for the console, the same
 //            bytes are also its stdin
+import GuestABI
 import Block
 import Console
 import GuestMemory

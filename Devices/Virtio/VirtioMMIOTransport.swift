@@ -1,3 +1,4 @@
+import GuestABI
 import GuestMemory
 
 /// The virtio-mmio register file (virtio 1.2 §4.2.2, version 2) of one device as a pure

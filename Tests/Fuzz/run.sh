@@ -16,12 +16,13 @@ build() {
     swiftc $flags -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" -c "$@" -o "$out/$name.o"
 }
 build GuestMemory VMM/GuestMemory/*.swift
+build GuestABI Guest/ABI/*.swift
 build Virtio Devices/Virtio/*.swift
 build Block Devices/Block/*.swift
 build Console Devices/Console/*.swift
 build VirtioTesting Devices/Testing/*.swift
 swiftc $flags -module-name FuzzVirtio Tests/Fuzz/FuzzVirtio.swift \
-    "$out/GuestMemory.o" "$out/Virtio.o" "$out/Block.o" "$out/Console.o" "$out/VirtioTesting.o" \
+    "$out/GuestMemory.o" "$out/GuestABI.o" "$out/Virtio.o" "$out/Block.o" "$out/Console.o" "$out/VirtioTesting.o" \
     -o "$out/fuzz-virtio"
 exec "$out/fuzz-virtio" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
     -artifact_prefix="$out/" -print_final_stats=1 "$out/corpus" "$root/Tests/Fuzz/corpus"

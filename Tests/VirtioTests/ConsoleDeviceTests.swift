@@ -1,3 +1,4 @@
+import GuestABI
 import Console
 import GuestMemory
 import Testing
