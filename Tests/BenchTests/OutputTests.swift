@@ -52,7 +52,7 @@ import Testing
 
     @Test func bootTraceParsesMilestonesAndPhases() throws {
         let log = BootTraceLog(parsing: """
-            swiftlet: trace: platform pvm guest-mode pvm-native
+            swiftlet: host /dev/kvm: pvm, guest kernel mode: pvm-native
             swiftlet: trace: kvm-ready 1000 us
             swiftlet: trace: memory-ready 1500 us
             swiftlet: trace: kernel-entry 1600 us
@@ -62,7 +62,7 @@ import Testing
             swiftlet: trace: vm-torn-down 3000 us
             unrelated line
             """)
-        #expect(log.platform == "pvm guest-mode pvm-native")
+        #expect(log.platform == "pvm, guest kernel mode: pvm-native")
         #expect(log.missing.isEmpty)
         // program-entry is 1 µs "before" kernel-init-done (TSC mapping): clamped to 0.
         #expect(try #require(log.phaseNanos()) == [1_000_000, 500_000, 100_000, 1_000_000, 0, 100_000, 300_000])

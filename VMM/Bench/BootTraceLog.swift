@@ -8,7 +8,8 @@ public struct BootTraceLog: Equatable, Sendable {
     ]
 
     public var micros: [String: UInt64] = [:]
-    /// The `platform …` trace line's words, e.g. "pvm guest-mode pvm-native".
+    /// From the `swiftlet: host /dev/kvm: pvm, guest kernel mode: pvm-native` line,
+    /// e.g. "pvm, guest kernel mode: pvm-native".
     public var platform: String?
 
     public init(micros: [String: UInt64] = [:], platform: String? = nil) {
@@ -18,6 +19,10 @@ public struct BootTraceLog: Equatable, Sendable {
 
     public init(parsing text: String) {
         for line in text.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("swiftlet: host /dev/kvm: ") {
+                platform = String(line.dropFirst("swiftlet: host /dev/kvm: ".count))
+                continue
+            }
             guard line.hasPrefix("swiftlet: trace: ") else { continue }
             let words = line.dropFirst("swiftlet: trace: ".count).split(separator: " ")
             if words.first == "platform" {
