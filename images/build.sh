@@ -92,6 +92,7 @@ for variant in musl glibc; do
     build "fpu-$variant" "$variant" fpu.c
     build "syscalls-$variant" "$variant" syscalls/*.c
     build "process-$variant" "$variant" process.c
+    build "misc-$variant" "$variant" misc.c
     build "vdso-$variant" "$variant" vdso.c
     build "unixsock-$variant" "$variant" unixsock.c   # AF_UNIX sockets (Guest/Kernel/Net)
     build "sockpoll-$variant" "$variant" sockpoll.c   # poll/epoll readiness of sockets

@@ -86,6 +86,16 @@ extension Integration {
             #expect(r.stdoutText == "vdso ok\n", "\(r)")
         }
 
+        @Test("F_GETPIPE_SZ/F_SETPIPE_SZ, mincore and sigqueue (C, musl and glibc)",
+              arguments: ["misc-musl", "misc-glibc"])
+        func smallerCalls(_ name: String) {
+            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
+            #expect(failures.isEmpty, "\(failures)")
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdoutLines.filter { $0.hasPrefix("ok ") }.count == 9, "\(r)")
+        }
+
         @Test("a SIGPIPE kills the writer when the reader is gone")
         func sigpipe() {
             guard let r = sh("yes | head -1; echo rc=$?") else { return }

@@ -4,7 +4,11 @@ import KernelASM
 /// while it is empty and writers exist; writes of at most PIPE_BUF (4096) bytes are
 /// atomic; writing with no reader raises SIGPIPE and fails with EPIPE.
 final class Pipe {
-    static let capacity = 65536
+    static let defaultCapacity = 65536
+    /// /proc/sys/fs/pipe-max-size.
+    static let maxCapacity = 1 << 20
+    /// Ring size in bytes (F_SETPIPE_SZ changes it).
+    var capacity = Pipe.defaultCapacity
     static let atomicLimit = 4096
     nonisolated(unsafe) static var nextId: UInt64 = 1
 
@@ -27,7 +31,24 @@ final class Pipe {
     init() {
         id = Pipe.nextId
         Pipe.nextId += 1
-        buffer = [UInt8](repeating: 0, count: Pipe.capacity)
+        buffer = [UInt8](repeating: 0, count: Pipe.defaultCapacity)
+    }
+
+    /// F_SETPIPE_SZ (fcntl(2)): a page multiple rounded up to a power of two, at most
+    /// pipe-max-size (EPERM above it, as for an unprivileged caller's limit), never below
+    /// the bytes already queued (EBUSY).
+    func resize(_ requested: Int) throws(Errno) -> Int {
+        guard requested <= Pipe.maxCapacity else { throw .EPERM }
+        var size = 4096
+        while size < requested { size <<= 1 }
+        guard size >= count else { throw .EBUSY }
+        var fresh = [UInt8](repeating: 0, count: size)
+        for i in 0..<count { fresh[i] = buffer[(head + i) % capacity] }
+        buffer = fresh
+        head = 0
+        capacity = size
+        writableChanged()
+        return size
     }
 
     func read(into out: UnsafeMutableRawBufferPointer, nonBlocking: Bool) throws(Errno) -> Int {
@@ -37,8 +58,8 @@ final class Pipe {
             if !readWait.wait() { throw Errno(Signals.restartSys) }
         }
         let n = min(out.count, count)
-        for i in 0..<n { out[i] = buffer[(head + i) % Pipe.capacity] }
-        head = (head + n) % Pipe.capacity
+        for i in 0..<n { out[i] = buffer[(head + i) % capacity] }
+        head = (head + n) % capacity
         count -= n
         writeWait.wakeAll()
         writableChanged()
@@ -53,7 +74,7 @@ final class Pipe {
                 if done > 0 { return done }
                 throw .EPIPE
             }
-            let space = Pipe.capacity - count
+            let space = capacity - count
             let remaining = data.count - done
             // Small writes go in whole or not at all (PIPE_BUF atomicity).
             let need = remaining <= Pipe.atomicLimit ? remaining : 1
@@ -66,8 +87,8 @@ final class Pipe {
                 continue
             }
             let n = min(space, remaining)
-            let tail = (head + count) % Pipe.capacity
-            for i in 0..<n { buffer[(tail + i) % Pipe.capacity] = data[done + i] }
+            let tail = (head + count) % capacity
+            for i in 0..<n { buffer[(tail + i) % capacity] = data[done + i] }
             count += n
             done += n
             readWait.wakeAll()
@@ -109,7 +130,7 @@ final class PipeEnd: FileObject {
     /// with PIPE_BUF bytes of space, POLLERR with no readers (pipe(7), fs/pipe.c).
     func pollEvents(_ file: OpenFile) -> UInt32 {
         if isWriter {
-            var mask: UInt32 = Pipe.capacity - pipe.count >= Pipe.atomicLimit ? PollBits.writable : 0
+            var mask: UInt32 = pipe.capacity - pipe.count >= Pipe.atomicLimit ? PollBits.writable : 0
             if pipe.readers == 0 { mask |= PollBits.err }
             return mask
         }
@@ -119,6 +140,11 @@ final class PipeEnd: FileObject {
     }
 
     var pollGeneration: UInt64 { isWriter ? pipe.writeGeneration : pipe.readGeneration }
+
+    func pipeSize(set requested: Int?) throws(Errno) -> Int {
+        guard let requested else { return pipe.capacity }
+        return try pipe.resize(requested)
+    }
 
     var fileTypeBits: UInt32 { LinuxFileType.fifo }
     var procLinkTarget: [UInt8] { Array("pipe:[\(pipe.id)]".utf8) }

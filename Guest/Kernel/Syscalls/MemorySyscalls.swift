@@ -145,6 +145,21 @@ extension Process {
         return target
     }
 
+    /// mincore(2): one byte per page, bit 0 set when the page is resident. EINVAL for an
+    /// unaligned start, ENOMEM when part of the range is not mapped.
+    func sysMincore(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        guard a.a0 & 0xfff == 0 else { throw .EINVAL }
+        guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o, end <= BootLayout.userLimit, memory.covered(a.a0, end) else { throw .ENOMEM }
+        let pages = Int(len / 4096)
+        guard pages <= 1 << 24 else { throw .ENOMEM }
+        var vec = [UInt8](repeating: 0, count: pages)
+        for i in 0..<pages where PageTables.lookup(a.a0 + UInt64(i) * 4096) != nil { vec[i] = 1 }
+        try user.copyOut(vec, to: a.a2)
+        return 0
+    }
+
     /// madvise(2): MADV_DONTNEED (4) drops private anonymous pages, so they read back
     /// as zero (or as the file for file mappings); other advice is accepted and ignored.
     func sysMadvise(_ a: SyscallArgs) throws(Errno) -> UInt64 {

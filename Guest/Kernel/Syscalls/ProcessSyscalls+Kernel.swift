@@ -213,6 +213,33 @@ extension Process {
         return 0
     }
 
+    /// rt_sigqueueinfo(2) / rt_tgsigqueueinfo(2): like kill/tgkill with caller-supplied
+    /// siginfo. Only si_code < 0 (user-generated) is accepted for other processes
+    /// (EPERM otherwise), as Linux requires.
+    func sysRtSigqueueinfo(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        try sigqueue(pid: Int32(truncatingIfNeeded: a.a0), tid: nil, sig: Int32(truncatingIfNeeded: a.a1), info: a.a2)
+    }
+
+    func sysRtTgsigqueueinfo(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        try sigqueue(pid: Int32(truncatingIfNeeded: a.a0), tid: Int32(truncatingIfNeeded: a.a1),
+                     sig: Int32(truncatingIfNeeded: a.a2), info: a.a3)
+    }
+
+    func sigqueue(pid: Int32, tid: Int32?, sig: Int32, info: UInt64) throws(Errno) -> UInt64 {
+        guard sig >= 0 && sig <= 64 else { throw .EINVAL }
+        let code: Int32 = try user.load(at: info &+ 8)
+        let me: ProcessEntry = Scheduler.current.entry
+        guard let target = ProcessTable.find(pid) else { throw .ESRCH }
+        if code >= 0 && target !== me { throw .EPERM }
+        guard let task = tid == nil ? target.tasks.first(where: { $0.state != .zombie })
+                                    : target.tasks.first(where: { $0.tid == tid && $0.state != .zombie }) else { throw .ESRCH }
+        if sig == 0 { return 0 }
+        task.siginfoCode = code
+        task.siginfoPid = me.pid
+        if tid == nil { Signals.send(sig, to: target) } else { Signals.send(sig, toTask: task) }
+        return 0
+    }
+
     func sysTgkill(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let tgid = Int32(truncatingIfNeeded: a.a0)
         guard tgid > 0 else { throw .EINVAL }

@@ -86,6 +86,7 @@ enum SyscallTable {
         case N.mprotect: return try p.sysMprotect(a)
         case N.madvise: return try p.sysMadvise(a)
         case N.mremap: return try p.sysMremap(a)
+        case N.mincore: return try p.sysMincore(a)
         // process and identity
         case N.exit: return try p.sysExit(a)
         case N.exit_group: return try p.sysExitGroup(a)
@@ -118,6 +119,8 @@ enum SyscallTable {
         case N.kill: return try p.sysKill(a)
         case N.tkill: return try p.sysTkill(a)
         case N.tgkill: return try p.sysTgkill(a)
+        case N.rt_sigqueueinfo: return try p.sysRtSigqueueinfo(a)
+        case N.rt_tgsigqueueinfo: return try p.sysRtTgsigqueueinfo(a)
         case N.getpgid: return try p.sysGetpgid(a)
         case N.getpgrp: return try p.sysGetpgrp(a)
         case N.setpgid: return try p.sysSetpgid(a)

@@ -27,6 +27,8 @@ public protocol FileObject: AnyObject {
     /// a poller can sleep until then; 0 if never.
     var pollDeadline: UInt64 { get }
     /// Zero-copy access to the program's pages (Drivers/UserIOFile.swift), if any.
+    /// F_GETPIPE_SZ (nil) or F_SETPIPE_SZ (a size): the pipe's capacity in bytes.
+    func pipeSize(set requested: Int?) throws(Errno) -> Int
     var userIO: (any UserIOFile)? { get }
 }
 
@@ -40,6 +42,8 @@ extension FileObject {
     public var pollGeneration: UInt64 { 0 }
     public var pollDeadline: UInt64 { 0 }
     public var userIO: (any UserIOFile)? { nil }
+    /// F_GETPIPE_SZ / F_SETPIPE_SZ: only pipes have a size; anything else is EBADF.
+    public func pipeSize(set requested: Int?) throws(Errno) -> Int { throw .EBADF }
 }
 
 /// poll(2) event bits (asm-generic/poll.h); epoll uses the same values.

@@ -49,6 +49,12 @@ extension Process {
             file.statusFlags = (file.statusFlags & ~LinuxOpen.settableStatusFlags)
                 | (requested & LinuxOpen.settableStatusFlags)
             return 0
+        case 1031, 1032:                                   // F_SETPIPE_SZ, F_GETPIPE_SZ
+            guard let object = file.object else { throw .EBADF }
+            if a.a1.asInt32 == 1032 { return UInt64(try object.pipeSize(set: nil)) }
+            let size = Int64(bitPattern: a.a2)
+            guard size >= 0 else { throw .EINVAL }
+            return UInt64(try object.pipeSize(set: Int(min(size, Int64(Int32.max)))))
         default:
             throw .EINVAL
         }
