@@ -21,14 +21,7 @@ extension Integration {
         @Test("poll, select, epoll, eventfd, timerfd and signalfd (C, musl and glibc)",
               arguments: ["poll-musl", "poll-glibc"])
         func pollProgram(_ name: String) {
-            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program, timeout: 120) else { return }
-            let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
-            #expect(failures.isEmpty, "\(failures)")
-            #expect(r.status == 0, "\(r)")
-            #expect(r.stdoutLines.last == "0 failures", "\(r)")
-            let passed = Set(r.stdoutLines.filter { $0.hasPrefix("ok ") }.map { String($0.dropFirst(3)) })
-            let missing = Self.required.filter { !passed.contains($0) }
-            #expect(missing.isEmpty, "missing: \(missing)\n\(r)")
+            Swiftlet.runSelfChecking(name, timeout: 120, required: Self.required)
         }
 
         @Test("a pipeline whose writer sleeps: sleep 0.1 | cat")

@@ -132,3 +132,26 @@ enum Swiftlet {
 struct HarnessFailure: Error {
     var message: String
 }
+
+extension Swiftlet {
+    /// Runs a self-checking C program from images/out — it prints `ok NAME` or
+    /// `FAIL NAME: …` per check, then `N failures`, and exits with N — and expects no
+    /// failure, exit status 0 and every check in `required`. Returns the names of the
+    /// checks that passed (nil if the program could not run at all).
+    @discardableResult
+    static func runSelfChecking(
+        _ name: String, _ arguments: [String] = [], timeout: TimeInterval = 60, required: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Set<String>? {
+        guard let program = image(name, sourceLocation: sourceLocation),
+              let r = run(program, arguments, timeout: timeout, sourceLocation: sourceLocation) else { return nil }
+        let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)", sourceLocation: sourceLocation)
+        #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)
+        #expect(r.stdoutLines.last == "0 failures", "\(r)", sourceLocation: sourceLocation)
+        let passed = Set(r.stdoutLines.filter { $0.hasPrefix("ok ") }.map { String($0.dropFirst(3)) })
+        let missing = required.filter { !passed.contains($0) }
+        #expect(missing.isEmpty, "missing: \(missing)\n\(r)", sourceLocation: sourceLocation)
+        return passed
+    }
+}

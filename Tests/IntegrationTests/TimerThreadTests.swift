@@ -8,12 +8,7 @@ extension Integration {
     @Suite struct TimersAndThreads {
         private func selfChecking(_ name: String, _ arguments: [String] = [], expectOK: String,
                                   sourceLocation: SourceLocation = #_sourceLocation) {
-            guard let program = Swiftlet.image(name, sourceLocation: sourceLocation),
-                  let r = Swiftlet.run(program, arguments, sourceLocation: sourceLocation) else { return }
-            let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
-            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)", sourceLocation: sourceLocation)
-            #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)
-            #expect(r.stdoutLines.contains("ok " + expectOK), "\(r)", sourceLocation: sourceLocation)
+            Swiftlet.runSelfChecking(name, arguments, required: [expectOK], sourceLocation: sourceLocation)
         }
 
         @Test("alarm, setitimer, POSIX timers with SI_TIMER siginfo, times, getrusage, CPU clocks, affinity",
