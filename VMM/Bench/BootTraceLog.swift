@@ -25,9 +25,7 @@ public struct BootTraceLog: Equatable, Sendable {
             }
             guard line.hasPrefix("swiftlet: trace: ") else { continue }
             let words = line.dropFirst("swiftlet: trace: ".count).split(separator: " ")
-            if words.first == "platform" {
-                platform = words.dropFirst().joined(separator: " ")
-            } else if words.count == 3, words[2] == "us", let v = UInt64(words[1]) {
+            if words.count == 3, words[2] == "us", let v = UInt64(words[1]) {
                 micros[String(words[0])] = v
             }
         }
