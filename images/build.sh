@@ -101,6 +101,9 @@ for variant in musl glibc; do
     build "procmaps-$variant" "$variant" procmaps.c      # area: timers
     build "threads-$variant" "$variant" threads.c -pthread  # area: timers
     build "cow-$variant" "$variant" cow.c                # area: timers
+    # area: bench/stress (issue #5 stress tests)
+    build "stress-threads-$variant" "$variant" stress-threads.c -pthread
+    build "stress-pipe-$variant" "$variant" stress-pipe.c
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -74,8 +74,15 @@ struct BenchIntegrationTests {
     @Test func syscallJSON() throws {
         let d = try json(["syscall", "-n", "2", "--no-qemu"])
         let calls = try #require(d["calls"] as? [[String: Any]])
-        #expect(calls.count == 15)   // images/bench/syscalls.c: 14 calls plus page_fault
+        #expect(calls.count == 20)   // images/bench/syscalls.c: 15 calls, then 5 process operations
         var measuredInGuest = 0
+        // Issue #5 "Measure": these must run in the guest too (no "n/a").
+        let processOps = ["pipe_pingpong", "thread_create_join", "fork_exit_wait", "execve_hello", "mmap_touch_munmap_1m"]
+        for name in processOps {
+            let c = try #require(calls.first { $0["name"] as? String == name }, "row \(name)")
+            let guest = try #require(c["swiftlet"] as? [String: Any])
+            #expect(guest["ns_per_call"] is Double, "\(name) in the guest: \(guest)")
+        }
         for c in calls {
             let native = try #require(c["native"] as? [String: Any])
             let ns = try #require(native["ns_per_call"] as? Double, "native \(c["name"] ?? "?")")

@@ -78,6 +78,26 @@ import Testing
         #expect(out.unsupported["futex_wake"] == 38)
     }
 
+    @Test func syscallProbeOutputKeepsSlowProcessRounds() {
+        // Process operations run few iterations per ~20 ms round; each round still counts.
+        let out = SyscallProbeOutput(parsing: "tsc_hz 1000000000\nvdso 1\nround execve_hello 4 2000000\nround execve_hello 5 2000000\nround execve_hello 4 1800000\nunsupported fork_exit_wait 38\nround pipe_pingpong 1717 7000000\ndone\n")
+        #expect(out.complete)
+        #expect(out.order == ["execve_hello", "fork_exit_wait", "pipe_pingpong"])
+        // 500 000, 400 000 and 450 000 cycles per call at 1 GHz = 500, 400 and 450 µs.
+        #expect(out.picosPerCall("execve_hello") == [500_000_000, 400_000_000, 450_000_000])
+        let result = SyscallResult(host: host, rounds: 2, program: "syscalls", columns: [
+            .init(name: "native", output: out, note: nil)])
+        let text = result.renderText()
+        #expect(text.contains("(20 ms for process operations)"))
+        let row = text.split(separator: "\n").first { $0.hasPrefix("execve_hello") }.map(String.init) ?? ""
+        let cells = row.split(separator: " ")
+        #expect(cells.count == 2, "\(row)")
+        // The median (450 µs), to HdrHistogram's three significant digits.
+        let ns = cells.count == 2 ? Double(cells[1]) ?? 0 : 0
+        #expect(abs(ns - 450_000) < 1_000, "\(row)")
+        #expect(text.contains("n/a (ENOSYS)"))
+    }
+
     func syscallResult() -> SyscallResult {
         let native = SyscallProbeOutput(parsing: "tsc_hz 1000000000\nvdso 1\nround getpid 10 1000\nround futex_wake 10 2000\ndone\n")
         let guest = SyscallProbeOutput(parsing: "tsc_hz 1000000000\nvdso 0\nround getpid 10 20000\nunsupported futex_wake 38\ndone\n")

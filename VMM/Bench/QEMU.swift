@@ -27,12 +27,18 @@ struct QEMU {
         return (QEMU(binary: binary, kernel: kernel, tscKHz: measureTSCkHz()), "qemu: \(binary), kernel \(kernel)")
     }
 
-    /// A cpio initramfs holding only `program` as /init.
-    func initramfs(program: String, into directory: String) throws(BenchError) -> String {
+    /// A cpio initramfs holding `program` as /init, plus `extras` (host path, guest path)
+    /// as executables.
+    func initramfs(program: String, extras: [(host: String, guest: String)] = [], into directory: String) throws(BenchError) -> String {
         guard let bytes = readFileBytes(program) else { throw BenchError("cannot read \(program)") }
+        var files = [("/init", bytes)]
+        for e in extras {
+            guard let b = readFileBytes(e.host) else { throw BenchError("cannot read \(e.host)") }
+            files.append((e.guest, b))
+        }
         var cpio = CpioWriter()
         do throws(CpioError) {
-            try cpio.addFile("/init", mode: 0o755, bytes: bytes)
+            for (path, b) in files { try cpio.addFile(path, mode: 0o755, bytes: b) }
         } catch {
             throw BenchError("initramfs: \(error)")
         }

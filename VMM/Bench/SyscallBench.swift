@@ -32,7 +32,7 @@ public struct SyscallResult: Equatable, Sendable {
     }
 
     public func renderText() -> String {
-        var out = "swiftlet bench syscall: \(rounds) rounds per call of about 2 ms each, median ns per call\n"
+        var out = "swiftlet bench syscall: \(rounds) rounds per call of about 2 ms each (20 ms for process operations), median ns per call\n"
         out += host.summaryLine
         out += "program: \(program)\n"
         for c in columns {
@@ -109,6 +109,8 @@ public struct SyscallResult: Equatable, Sendable {
 }
 
 enum SyscallBench {
+    /// Where the guest finds images/bench/hello (`swiftlet run --add`).
+    static let guestHello = "/bin/hello"
     static func run(_ options: BenchOptions, host: HostDescription, workloads w: Workloads) throws(BenchError) -> SyscallResult {
         let rounds = String(options.runs)
         var progress = Progress("syscall", total: 4)
@@ -123,16 +125,18 @@ enum SyscallBench {
             return .init(name: name, output: out, note: nil)
         }
         progress.step(0, "(native)")
-        var columns = [try probe("native", Subprocess.run([w.syscalls, rounds]))]
+        var columns = [try probe("native", Subprocess.run([w.syscalls, rounds, w.hello]))]
         progress.step(1, "(swiftlet)")
         // One warm-up boot so that page cache and binary are hot for the measured one.
+        // execve_hello needs the hello binary inside the guest: packed as /bin/hello.
+        let guestRun = [w.swiftlet, "run", "--add", w.hello + ":" + SyscallBench.guestHello, w.syscalls]
         for _ in 0..<min(options.warmup, 1) {
-            _ = try Subprocess.run([w.swiftlet, "run", w.syscalls, "1"], stdout: .discard, stderr: .discard, timeoutSeconds: Subprocess.swiftletTimeout)
+            _ = try Subprocess.run(guestRun + ["1", SyscallBench.guestHello], stdout: .discard, stderr: .discard, timeoutSeconds: Subprocess.swiftletTimeout)
         }
-        columns.append(try probe("swiftlet", Subprocess.run([w.swiftlet, "run", w.syscalls, rounds], timeoutSeconds: Subprocess.swiftletTimeout)))
+        columns.append(try probe("swiftlet", Subprocess.run(guestRun + [rounds, SyscallBench.guestHello], timeoutSeconds: Subprocess.swiftletTimeout)))
         let (qemu, status) = options.qemu ? QEMU.find() : (nil, "qemu: skipped (--no-qemu)")
         if let qemu {
-            let initrd = try qemu.initramfs(program: w.syscalls, into: w.directory)
+            let initrd = try qemu.initramfs(program: w.syscalls, extras: [(w.hello, "/hello")], into: w.directory)
             for (k, a) in QEMU.Accel.allCases.enumerated() {
                 progress.step(2 + k, "(qemu \(a.rawValue))")
                 let name = "qemu-microvm-\(a.rawValue)"
@@ -141,7 +145,7 @@ enum SyscallBench {
                         note: "skipped on PVM: an unmodified Linux kernel's ring 0 runs in KVM's instruction emulator (see bench boot)"))
                     continue
                 }
-                let r = try qemu.boot(accel: a, initramfs: initrd, initArgs: [rounds], timeoutSeconds: options.qemuTimeoutSeconds * 4)
+                let r = try qemu.boot(accel: a, initramfs: initrd, initArgs: [rounds, "/hello"], timeoutSeconds: options.qemuTimeoutSeconds * 4)
                 columns.append(try probe(name, r, optional: true))
             }
         } else {

@@ -11,6 +11,8 @@ struct Workloads {
     var tiny: String { directory + "/tiny" }
     var sleeper: String { directory + "/sleeper" }
     var syscalls: String { directory + "/syscalls" }
+    /// The static hello world that `syscalls` execs (execve_hello).
+    var hello: String { directory + "/hello" }
 
     /// `--workloads DIR`, else images/bench/out in the source tree that holds this
     /// binary (found by walking up from /proc/self/exe), rebuilt by its build.sh
@@ -40,7 +42,7 @@ struct Workloads {
     }
 
     func check() throws(BenchError) {
-        for p in [tiny, sleeper, syscalls] where access(p, X_OK) != 0 {
+        for p in [tiny, sleeper, syscalls, hello] where access(p, X_OK) != 0 {
             throw BenchError("workload \(p) is missing or not executable")
         }
     }

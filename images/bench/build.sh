@@ -3,6 +3,7 @@
 #   tiny      exits 0 at once             (bench boot)
 #   sleeper   nanosleeps argv[1] ms       (bench density)
 #   syscalls  RDTSC syscall latencies     (bench syscall)
+#   hello     writes one line, exits 0    (bench syscall: execve_hello)
 # All static musl (musl-gcc -static): the same file runs on the host, in a Swiftlet
 # guest and as the init of a QEMU initramfs. Rebuilds only what is out of date.
 set -euo pipefail
@@ -13,7 +14,7 @@ if ! command -v musl-gcc >/dev/null 2>&1; then
     exit 1
 fi
 mkdir -p "$out"
-for name in tiny sleeper syscalls; do
+for name in tiny sleeper syscalls hello; do
     src="$here/$name.c"
     if [[ ! -e "$out/$name" || "$src" -nt "$out/$name" || "$here/build.sh" -nt "$out/$name" ]]; then
         musl-gcc -static -O2 -Wall -Wextra -g0 "$src" -o "$out/$name.tmp.$$"
