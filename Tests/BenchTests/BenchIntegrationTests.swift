@@ -86,16 +86,17 @@ struct BenchIntegrationTests {
         for c in calls {
             let native = try #require(c["native"] as? [String: Any])
             let ns = try #require(native["ns_per_call"] as? Double, "native \(c["name"] ?? "?")")
-            #expect(ns > 0 && ns < 10_000_000)
+            // Under 100 ms a call: mmap+touch of 1 MiB takes several ms in the guest.
+            #expect(ns > 0 && ns < 100_000_000, "native \(c["name"] ?? "?"): \(ns)")
             let guest = try #require(c["swiftlet"] as? [String: Any])
             if let g = guest["ns_per_call"] as? Double {
-                #expect(g > 0 && g < 10_000_000)
+                #expect(g > 0 && g < 100_000_000, "swiftlet \(c["name"] ?? "?"): \(g)")
                 measuredInGuest += 1
             } else {
                 #expect((guest["unavailable"] as? String ?? "").hasPrefix("n/a ("))
             }
         }
-        #expect(measuredInGuest >= 10, "getpid, read, write, stat … run in the guest today")
+        #expect(measuredInGuest >= 15, "getpid, read, write, stat, fork, execve … run in the guest today")
     }
 
     @Test func densityJSON() throws {
