@@ -14,7 +14,7 @@ public struct BenchOptions: Equatable, Sendable {
     public var plotDirectory: String?
     /// Largest number of concurrent microVMs for `density`.
     public var maxConcurrent = 32
-    /// Directory holding the `tiny`, `sleeper` and `syscalls` workloads; nil means
+    /// Directory holding the `tiny`, `sleeper`, `syscalls` and `hello` workloads; nil means
     /// images/bench/out of the source tree swiftlet was built from.
     public var workloads: String?
     /// QEMU: off entirely, the per-run limit, and how many QEMU boots at most (each
@@ -52,7 +52,7 @@ public enum BenchOptionParser {
           --json        JSON on stdout instead of a table
           --plot DIR    write PNG charts into DIR (needs gnuplot)
           --max K       density: most concurrent microVMs (default 32; up to 100+)
-          --workloads DIR  directory with the tiny, sleeper and syscalls programs
+          --workloads DIR  directory with the built images/bench programs
           --no-qemu     skip the QEMU columns
           --qemu-runs N     QEMU boots per configuration (default 3)
           --qemu-timeout S  limit for one QEMU boot (default 30)
