@@ -30,6 +30,8 @@ public struct BootConfig: Equatable, @unchecked Sendable {
     public var selfTest: Bool
     /// Mirror the kernel log to the serial port as it is written (`--kernel-log`).
     public var kernelLog: Bool = false
+    /// PVM-native only: return to user mode with a native IRETQ (`--pvm-return iret`).
+    public var pvmReturnIret: Bool = false
     public var testHang: Bool
     public var bootargs: String
     /// virtio-mmio devices, in slot order (empty: no IOAPIC or virtio nodes at all).

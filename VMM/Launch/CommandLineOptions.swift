@@ -56,6 +56,10 @@ public struct RunOptions: Equatable, Sendable {
     /// The program's final environment: defaults, then `--env` overrides (in order).
     public var environment: [EnvironmentVariable] = []
     public var platform: GuestPlatformMode = .auto
+    /// `--pvm-return iret`: the PVM-native kernel returns to user mode with a native IRETQ
+    /// (experiment). nil: the `SWIFTLET_PVM_RETURN` environment variable decides
+    /// (`iret`), else the default SYSRETQ.
+    public var pvmReturnIret: Bool? = nil
     /// Wall-clock limit for the whole run; nil means none.
     public var timeout: Duration?
     /// Stall limit for a vCPU that makes no progress; `.zero` disables the watchdog.

@@ -126,6 +126,7 @@ public enum Runner {
             initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
         boot.kernelLog = options.kernelLog
+        boot.pvmReturnIret = options.pvmReturnIret ?? (getenv("SWIFTLET_PVM_RETURN").map { String(cString: $0) } == "iret")
         boot.virtioDevices = virtio?.deviceTreeNodes ?? []
         do {
             let fdt = try DeviceTreeBuilder.build(boot)
