@@ -41,9 +41,9 @@ enum Platform {
 
     /// Turns the fast return on if requested and possible (PVM native only). Call before
     /// CPU.setUp, which builds the IDT.
-    static func setFastReturn(_ wanted: Bool) {
-        fastReturn = wanted && mode == .pvmNative
-        pvm_fast_return = fastReturn ? 1 : 0
+    static func setFastReturn(_ how: UInt32) {
+        fastReturn = (how == 1 || how == 2) && mode == .pvmNative
+        pvm_fast_return = fastReturn ? UInt64(how) : 0
     }
 
     // MARK: interrupts

@@ -193,6 +193,7 @@ return_to_user:
     addq $16, %rsp
     iretq
 2:
+sysret_to_user:
     POP_GPRS
     addq $16, %rsp                      /* vector, error */
     /* Virtual IF on while still on the kernel stack: an interrupt arriving now is a
@@ -256,6 +257,15 @@ fast_event:
     jmp trap_common_frame
 
 fast_return_to_user:
+    /* Probe mode 2 (--pvm-return hybrid): syscalls still leave through SYSRETQ, to see
+     * whether it puts the hypervisor's mode tracking back to "user". */
+    cmpq $2, pvm_fast_return(%rip)
+    jne 0f
+    cmpq $0x100, F_VECTOR(%rsp)
+    jne 0f
+    movq $1, in_user(%rip)
+    jmp sysret_to_user
+0:
     /* Virtual IF on first: an interrupt from here to the IRETQ is a kernel event (RIP
      * above USER_LIMIT) and comes back here by the software return. */
     movabs $PV_VIF, %rax

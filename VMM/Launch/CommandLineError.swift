@@ -48,7 +48,7 @@ public enum CLIError: Error, Equatable, Sendable {
         case .invalidPlatform(let v):
             return "--platform: invalid value '\(v)' (expected auto, pvm or emulated)"
         case .invalidPVMReturn(let v):
-            return "--pvm-return: invalid value '\(v)' (expected sysret or iret)"
+            return "--pvm-return: invalid value '\(v)' (expected sysret, iret or hybrid)"
         case .invalidDisk(let v):
             return "--disk: '\(v)' is not PATH[:ro][:direct]"
         case .invalidAdd(let v):

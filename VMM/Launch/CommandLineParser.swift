@@ -130,11 +130,8 @@ public enum CommandLineParser {
             guard let mode = GuestPlatformMode(rawValue: value) else { throw .invalidPlatform(value) }
             options.platform = mode
         case .pvmReturn:
-            switch value {
-            case "sysret": options.pvmReturnIret = false
-            case "iret": options.pvmReturnIret = true
-            default: throw .invalidPVMReturn(value)
-            }
+            guard let how = RunOptions.pvmReturnModes.firstIndex(of: value) else { throw .invalidPVMReturn(value) }
+            options.pvmReturn = UInt32(how)
         case .timeout:
             let d = try parseSeconds(value, option: name)
             guard d > .zero else { throw .invalidNumber(option: name, value: value) }
