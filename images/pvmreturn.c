@@ -1,6 +1,7 @@
 /* PVM return-path probe (--pvm-return sysret|iret, BENCHMARKS.md "PVM fast return"): events,
  * faults, privileged instructions, red zone and GS base as a user program sees them.
- * VIFADDR=hex prints the kernel's syscall_vif_seen word (nm kernel.elf). */
+ * VIFADDR=hex / CSADDR=hex print the kernel's syscall_vif_seen / fast_event_cs_seen
+ * words (addresses from nm kernel.elf). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +130,10 @@ int main(void) {
     for (int i = 0; i < 100000; i++) getppid();
     clock_gettime(CLOCK_MONOTONIC, &b);
     printf("getppid: %ld ns/call\n", ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec)) / 100000);
+    if (getenv("CSADDR")) {
+        volatile uint64_t *seen = (uint64_t *)strtoull(getenv("CSADDR"), 0, 16);
+        printf("fast_event_cs_seen (bit = CS & 63 of user-event frames): %#lx\n", (unsigned long)*seen);
+    }
     printf("vif in user at end: %#lx\n", (unsigned long)*vif);
     printf("%s (%d failures)\n", fails ? "FAILED" : "PASSED", fails);
     return fails != 0;

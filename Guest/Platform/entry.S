@@ -238,6 +238,11 @@ fast_event:
     jae 1f
     /* From user mode. */
     movq $0, in_user(%rip)
+    movq F_CS(%rsp), %rcx               /* experiment probe: bit (CS & 63) of the */
+    andl $63, %ecx                      /* selectors seen in user-event frames */
+    movl $1, %eax
+    shlq %cl, %rax
+    orq %rax, fast_event_cs_seen(%rip)
     movq kernel_stack_top(%rip), %rdi
     subq $FRAME_SIZE, %rdi
     movq $0x33, F_CS(%rsp)
@@ -377,6 +382,8 @@ pvm_fast_return:     .quad 0
 in_user:             .quad 0
     .globl syscall_vif_seen
 syscall_vif_seen:    .quad 0
+    .globl fast_event_cs_seen
+fast_event_cs_seen:  .quad 0
 
     .bss
     .p2align 12
