@@ -112,6 +112,7 @@ build twostreams musl twostreams.c
 build spin musl spin.c
 build spinfor musl spinfor.c
 build vdtool musl vdtool.c
+build pvmreturn musl pvmreturn.c   # area: PVM fast return probe (experiment)
 
 if [[ $built == 0 ]]; then
     echo "images/out is up to date"

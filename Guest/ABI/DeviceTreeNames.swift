@@ -34,6 +34,10 @@ public enum DTName {
     public static let kernelLog = "swiftlet,kernel-log"
     /// u32 1 when the kernel self-test (10M-iteration timed loop) should run.
     public static let selfTest = "swiftlet,self-test"
+    /// u32 how the PVM-native kernel returns to user mode: 0 = emulated SYSRETQ (default),
+    /// 1 = native IRETQ with IST event delivery (experiment, `--pvm-return iret`),
+    /// 2 = IRETQ after events, SYSRETQ after syscalls (probe, `--pvm-return hybrid`).
+    public static let pvmReturn = "swiftlet,pvm-return"
     /// u32 test hook: 1 = hang forever in the kernel after init (watchdog test).
     public static let testHang = "swiftlet,test-hang"
 }

@@ -55,7 +55,9 @@ enum CPU {
             // INT3 bounce frame's saved RSP did not point at the syscall frame.) Work on
             // the IST stack cannot switch tasks, so that path runs single-process
             // programs only; it exists to exercise the ring-0 code here.
-            let ist: UInt64 = Platform.mode == .ring0 && Platform.pteUserAll ? 1 : 0
+            // The PVM fast return (Platform.fastReturn) has the same problem for the same
+            // reason, and sorts user from kernel events in entry.S fast_event.
+            let ist: UInt64 = (Platform.mode == .ring0 && Platform.pteUserAll) || Platform.fastReturn ? 1 : 0
             idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (ist << 32) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
             idtTable[2 * v + 1] = handler >> 32
         }

@@ -29,7 +29,22 @@ enum Platform {
         }
     }
 
-    static var name: String { mode == .pvmNative ? "pvm-native" : "ring0" }
+    static var name: String { mode == .pvmNative ? (fastReturn ? "pvm-native (iret return)" : "pvm-native") : "ring0" }
+
+    // MARK: PVM fast return (experiment, `--pvm-return iret`)
+
+    /// True when user mode is entered with a native IRETQ instead of the emulated SYSRETQ
+    /// (entry.S fast_return_to_user). The hypervisor then never learns that the vCPU is
+    /// in user mode: every event arrives as a kernel-mode event, so every IDT gate uses
+    /// the IST stack and entry.S sorts events by the kernel's own `in_user` flag.
+    nonisolated(unsafe) static var fastReturn = false
+
+    /// Turns the fast return on if requested and possible (PVM native only). Call before
+    /// CPU.setUp, which builds the IDT.
+    static func setFastReturn(_ how: UInt32) {
+        fastReturn = (how == 1 || how == 2) && mode == .pvmNative
+        pvm_fast_return = fastReturn ? UInt64(how) : 0
+    }
 
     // MARK: interrupts
 
@@ -92,7 +107,7 @@ enum Platform {
         // arrive while the program executes it; returning there is fine).
         let trampoline = k_addr_trampoline()
         guard frame.rip < BootLayout.userLimit || (frame.rip >= trampoline && frame.rip < trampoline + 8) else { return false }
-        guard mode == .pvmNative else { return true }         // ring 0 uses IRETQ for these
+        guard mode == .pvmNative && !fastReturn else { return true }  // IRETQ restores everything
         if frame.rcx == frame.rip && frame.r11 == frame.rflags { return true }
         let newRsp = frame.rsp &- 128 &- 24
         var words: (UInt64, UInt64, UInt64) = (frame.r11, frame.rcx, frame.rip)

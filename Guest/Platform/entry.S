@@ -19,6 +19,8 @@
 #define F_CS            144
 #define F_RFLAGS        152
 #define F_RSP           160
+#define F_SS            168
+#define USER_LIMIT      0x7e0000000000  /* BootLayout.userLimit */
 
     .section .text.entry, "ax"
     .globl _start
@@ -98,6 +100,7 @@ _start:
     .globl syscall_entry
     .p2align 4
 syscall_entry:
+    movq $0, in_user(%rip)              /* fast return (PVM-IRET): we are in the kernel now */
     movq %rsp, saved_user_rsp(%rip)
     movq kernel_stack_top(%rip), %rsp
     pushq $0x2b                         /* ss */
@@ -109,6 +112,12 @@ syscall_entry:
     pushq $0x100                        /* vector: SYSCALL */
     PUSH_GPRS
     cld
+    cmpq $0, pvm_fast_return(%rip)      /* experiment probe: VIF as found at entry */
+    je 5f
+    movabs $PV_VIF, %rax
+    movq (%rax), %rax
+    orq %rax, syscall_vif_seen(%rip)
+5:
     /* The ring-0 path on a PVM host (--platform emulated): the hypervisor does not
      * notice the emulated SYSRETQ to user mode, so the program's SYSCALL arrives here
      * at hardware CPL 3 where privileged instructions fault (measured: %cs = 0x33). An
@@ -148,6 +157,9 @@ isr_\n:
 
 trap_common:
     PUSH_GPRS
+    cmpq $0, pvm_fast_return(%rip)
+    jne fast_event
+trap_common_frame:
     movq %rsp, %rdi
     cld
     call trap_handler
@@ -166,6 +178,8 @@ return_from_trap:
  * trampoline, and checked that RIP is canonical (a non-canonical RCX makes SYSRETQ
  * fault in ring 0 on Intel, which matters on the hardware path). */
 return_to_user:
+    cmpq $0, pvm_fast_return(%rip)
+    jne fast_return_to_user
     cmpq $1, platform_pvm_native(%rip)
     je 2f
     /* Ring 0: SYSRETQ for syscalls (fast, RCX/R11 are dead by definition), IRETQ for
@@ -179,6 +193,7 @@ return_to_user:
     addq $16, %rsp
     iretq
 2:
+sysret_to_user:
     POP_GPRS
     addq $16, %rsp                      /* vector, error */
     /* Virtual IF on while still on the kernel stack: an interrupt arriving now is a
@@ -195,9 +210,103 @@ return_to_user:
     sysretq
 
 return_to_kernel:
+    cmpq $0, pvm_fast_return(%rip)
+    jne fast_return_to_kernel
     POP_GPRS
     addq $16, %rsp
     iretq                               /* traps and is emulated under PVM; restores VIF */
+
+/* ---------------------------------------------------------------------------------
+ * PVM fast return (`--pvm-return iret`, an experiment; see BENCHMARKS.md "PVM fast
+ * return"). User mode is entered with a native IRETQ, which the hypervisor does not
+ * see: it keeps believing the vCPU runs in supervisor mode, so it delivers every later
+ * event as a kernel-mode event (CS = 0x10 in the frame, no RSP0 switch). Every IDT
+ * gate therefore uses IST1, and the kernel tells "from user" by its own flag
+ * `in_user` (set just before the IRETQ, cleared at every entry) plus the interrupted
+ * RIP (user code lies below USER_LIMIT; the kernel's return sequence above it).
+ * The frame is then copied off the IST stack: to the task's kernel stack for user
+ * events (as the normal path expects), or below the interrupted kernel RSP (after a
+ * 128-byte gap) for kernel events, which return by a software return.
+ * ------------------------------------------------------------------------------ */
+fast_event:
+    cld
+    cmpq $0, in_user(%rip)
+    je 1f
+    movq F_RIP(%rsp), %rax
+    movq $USER_LIMIT, %rbx
+    cmpq %rbx, %rax
+    jae 1f
+    /* From user mode. */
+    movq $0, in_user(%rip)
+    movq F_CS(%rsp), %rcx               /* experiment probe: bit (CS & 63) of the */
+    andl $63, %ecx                      /* selectors seen in user-event frames */
+    movl $1, %eax
+    shlq %cl, %rax
+    orq %rax, fast_event_cs_seen(%rip)
+    movq kernel_stack_top(%rip), %rdi
+    subq $FRAME_SIZE, %rdi
+    movq $0x33, F_CS(%rsp)
+    movq $0x2b, F_SS(%rsp)
+    jmp 2f
+1:  /* From kernel code (HLT in idle, or the window of a return sequence). */
+    movq F_RSP(%rsp), %rdi
+    subq $(128 + FRAME_SIZE), %rdi
+    andq $-16, %rdi
+    movq $0x10, F_CS(%rsp)
+    movq $0x18, F_SS(%rsp)
+2:  movq %rsp, %rsi
+    movq %rdi, %rdx
+    movl $(FRAME_SIZE / 8), %ecx
+    rep movsq
+    movq %rdx, %rsp
+    jmp trap_common_frame
+
+fast_return_to_user:
+    /* Probe mode 2 (--pvm-return hybrid): syscalls still leave through SYSRETQ, to see
+     * whether it puts the hypervisor's mode tracking back to "user". */
+    cmpq $2, pvm_fast_return(%rip)
+    jne 0f
+    cmpq $0x100, F_VECTOR(%rsp)
+    jne 0f
+    movq $1, in_user(%rip)
+    jmp sysret_to_user
+0:
+    /* Virtual IF on first: an interrupt from here to the IRETQ is a kernel event (RIP
+     * above USER_LIMIT) and comes back here by the software return. */
+    movabs $PV_VIF, %rax
+    movl $1, %ebx
+    xchgq %rbx, (%rax)
+    testl $0x100, %ebx
+    jz 1f
+    movq %cr2, %rax                     /* traps: delivers the held-back interrupt */
+1:  movq $1, in_user(%rip)
+    POP_GPRS
+    addq $16, %rsp                      /* vector, error */
+    iretq                               /* native: the hypervisor does not see it */
+
+fast_return_to_kernel:
+    /* Software return: RIP and RFLAGS go just below the target RSP (inside the 128-byte
+     * gap fast_event left), then popfq + retq. */
+    movq F_RSP(%rsp), %rax
+    subq $16, %rax
+    movq F_RIP(%rsp), %rbx
+    movq %rbx, 8(%rax)
+    movq F_RFLAGS(%rsp), %rbx
+    movq %rbx, (%rax)
+    movq %rax, F_RSP(%rsp)
+    testl $0x200, F_RFLAGS(%rsp)
+    jz 1f
+    movabs $PV_VIF, %rax
+    movl $1, %ebx
+    xchgq %rbx, (%rax)
+    testl $0x100, %ebx
+    jz 1f
+    movq %cr2, %rax
+1:  POP_GPRS
+    addq $16, %rsp                      /* vector, error */
+    movq 24(%rsp), %rsp                 /* the saved RSP: target - 16 */
+    popfq
+    retq
 
 /* Runs in USER mode (its page carries U/S=1 under PVM). Restores the RCX and R11 that
  * SYSRETQ consumed, then returns to the interrupted RIP and drops the red-zone gap. */
@@ -268,6 +377,13 @@ kernel_stack_top:    .quad boot_stack_top
 platform_pvm_native: .quad 0
     .globl ring0_degraded
 ring0_degraded:      .quad 0
+    .globl pvm_fast_return, in_user
+pvm_fast_return:     .quad 0
+in_user:             .quad 0
+    .globl syscall_vif_seen
+syscall_vif_seen:    .quad 0
+    .globl fast_event_cs_seen
+fast_event_cs_seen:  .quad 0
 
     .bss
     .p2align 12

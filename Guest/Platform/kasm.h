@@ -64,6 +64,7 @@ KASM void k_zero(uint64_t dst, uint64_t n) { memset((void *)dst, 0, n); }
 
 /* Symbols from entry.S and the linker script. */
 extern uint64_t ring0_degraded, boot_platform, boot_native_cpl, boot_entry_tsc, kernel_stack_top, platform_pvm_native;
+extern uint64_t pvm_fast_return, in_user;   /* PVM fast return (experiment) */
 extern const uint64_t isr_table[256];
 extern char syscall_entry[], syscall_bounce_return[], user_return_trampoline[], boot_stack_top[], ist_stack_top[];
 extern char __kernel_start[], __kernel_end[];

@@ -21,6 +21,15 @@ private func run(_ args: [String], env: [String: String] = hostEnv) throws -> Ru
         #expect(CommandLineUsage.helpText.contains("--memory"))
     }
 
+    /// The PVM fast-return experiment (BENCHMARKS.md "PVM fast return"): index into
+    /// `RunOptions.pvmReturnModes`, nil = environment or default.
+    @Test func pvmReturn() throws {
+        #expect(try run(["run", "p"]).pvmReturn == nil)
+        #expect(try run(["run", "--pvm-return", "sysret", "p"]).pvmReturn == 0)
+        #expect(try run(["run", "--pvm-return=iret", "p"]).pvmReturn == 1)
+        #expect(try run(["run", "--pvm-return", "hybrid", "p"]).pvmReturn == 2)
+    }
+
     @Test func defaults() throws {
         let o = try run(["run", "./hello"])
         #expect(o.memory == 128 << 20)
@@ -136,6 +145,7 @@ private func run(_ args: [String], env: [String: String] = hostEnv) throws -> Ru
         (["run", "--watchdog", "inf", "p"], .invalidNumber(option: "--watchdog", value: "inf"), "--watchdog: invalid number 'inf'"),
         (["run", "--watchdog", "1e99", "p"], .invalidNumber(option: "--watchdog", value: "1e99"), "--watchdog: invalid number '1e99'"),
         (["run", "--platform", "kvm", "p"], .invalidPlatform("kvm"), "--platform: invalid value 'kvm' (expected auto, pvm or emulated)"),
+        (["run", "--pvm-return", "fast", "p"], .invalidPVMReturn("fast"), "--pvm-return: invalid value 'fast' (expected sysret, iret or hybrid)"),
         (["run", "--add", "", "p"], .invalidAdd(""), "--add: invalid spec '' (expected HOST[:GUEST] with an absolute GUEST)"),
         (["run", "--add", "a:rel", "p"], .invalidAdd("a:rel"), "--add: invalid spec 'a:rel' (expected HOST[:GUEST] with an absolute GUEST)"),
         (["run", "--add", ":/x", "p"], .invalidAdd(":/x"), "--add: invalid spec ':/x' (expected HOST[:GUEST] with an absolute GUEST)"),

@@ -30,6 +30,9 @@ public struct BootConfig: Equatable, @unchecked Sendable {
     public var selfTest: Bool
     /// Mirror the kernel log to the serial port as it is written (`--kernel-log`).
     public var kernelLog: Bool = false
+    /// PVM-native only: how to return to user mode (`--pvm-return`, DTName.pvmReturn),
+    /// 0 sysret, 1 iret, 2 hybrid.
+    public var pvmReturn: UInt32 = 0
     public var testHang: Bool
     public var bootargs: String
     /// virtio-mmio devices, in slot order (empty: no IOAPIC or virtio nodes at all).

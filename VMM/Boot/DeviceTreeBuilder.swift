@@ -54,6 +54,7 @@ public enum DeviceTreeBuilder {
         try w.property(DTName.random, bytes: c.random)
         try w.property(DTName.selfTest, u32: flag(c.selfTest))
         try w.property(DTName.kernelLog, u32: flag(c.kernelLog))
+        if c.pvmReturn != 0 { try w.property(DTName.pvmReturn, u32: c.pvmReturn) }
         try w.property(DTName.testHang, u32: flag(c.testHang))
     }
 }

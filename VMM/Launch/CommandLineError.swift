@@ -14,6 +14,8 @@ public enum CLIError: Error, Equatable, Sendable {
     case memoryOutOfRange(value: String, reason: String)
     case invalidNumber(option: String, value: String)
     case invalidPlatform(String)
+    /// `--pvm-return` other than sysret or iret.
+    case invalidPVMReturn(String)
     case invalidAdd(String)
     /// `--disk` value that is not `PATH[:ro][:direct]`.
     case invalidDisk(String)
@@ -45,6 +47,8 @@ public enum CLIError: Error, Equatable, Sendable {
             return "\(o): invalid number '\(v)'"
         case .invalidPlatform(let v):
             return "--platform: invalid value '\(v)' (expected auto, pvm or emulated)"
+        case .invalidPVMReturn(let v):
+            return "--pvm-return: invalid value '\(v)' (expected sysret, iret or hybrid)"
         case .invalidDisk(let v):
             return "--disk: '\(v)' is not PATH[:ro][:direct]"
         case .invalidAdd(let v):

@@ -56,6 +56,11 @@ public struct RunOptions: Equatable, Sendable {
     /// The program's final environment: defaults, then `--env` overrides (in order).
     public var environment: [EnvironmentVariable] = []
     public var platform: GuestPlatformMode = .auto
+    /// `--pvm-return`: how the PVM-native kernel returns to user mode (DTName.pvmReturn):
+    /// 0 sysret (default), 1 iret (experiment), 2 hybrid (probe). nil: the
+    /// `SWIFTLET_PVM_RETURN` environment variable decides, else 0.
+    public var pvmReturn: UInt32? = nil
+    public static let pvmReturnModes = ["sysret", "iret", "hybrid"]
     /// Wall-clock limit for the whole run; nil means none.
     public var timeout: Duration?
     /// Stall limit for a vCPU that makes no progress; `.zero` disables the watchdog.

@@ -129,6 +129,9 @@ public enum CommandLineParser {
         case .platform:
             guard let mode = GuestPlatformMode(rawValue: value) else { throw .invalidPlatform(value) }
             options.platform = mode
+        case .pvmReturn:
+            guard let how = RunOptions.pvmReturnModes.firstIndex(of: value) else { throw .invalidPVMReturn(value) }
+            options.pvmReturn = UInt32(how)
         case .timeout:
             let d = try parseSeconds(value, option: name)
             guard d > .zero else { throw .invalidNumber(option: name, value: value) }
@@ -181,7 +184,7 @@ public enum CommandLineParser {
 
 /// The options of `swiftlet run`, by spelling.
 enum RunOption: CaseIterable {
-    case memory, kernel, kernelLog, traceBoot, add, env, platform, timeout, watchdog, selfTest, testHang, disk, diskDirect, virtioConsole
+    case memory, kernel, kernelLog, traceBoot, add, env, platform, pvmReturn, timeout, watchdog, selfTest, testHang, disk, diskDirect, virtioConsole
 
     init?(name: String) {
         switch name {
@@ -202,6 +205,7 @@ enum RunOption: CaseIterable {
         case .add: "--add"
         case .env: "--env"
         case .platform: "--platform"
+        case .pvmReturn: "--pvm-return"
         case .timeout: "--timeout"
         case .watchdog: "--watchdog"
         case .selfTest: "--self-test"

@@ -28,6 +28,8 @@ public enum CommandLineUsage {
       -e, --env K=V            set an environment variable (repeatable); '--env K'
                                copies K from the host environment if set
           --platform MODE      auto (default), pvm or emulated
+          --pvm-return HOW     sysret (default) or iret: how the PVM-native kernel
+                               returns to user mode (experiment; also SWIFTLET_PVM_RETURN)
           --timeout SECONDS    wall-clock limit for the whole run
           --watchdog SECONDS   stall limit for a vCPU making no progress (default 10)
           --                   ends options (PROGRAM follows)

@@ -126,6 +126,9 @@ public enum Runner {
             initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
         boot.kernelLog = options.kernelLog
+        boot.pvmReturn = options.pvmReturn ?? getenv("SWIFTLET_PVM_RETURN").flatMap {
+            RunOptions.pvmReturnModes.firstIndex(of: String(cString: $0)).map { UInt32($0) }
+        } ?? 0
         boot.virtioDevices = virtio?.deviceTreeNodes ?? []
         do {
             let fdt = try DeviceTreeBuilder.build(boot)

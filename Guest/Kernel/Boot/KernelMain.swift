@@ -26,6 +26,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     Frames.initialize(top: frameTop, bottom: Phys.phys(kernelEnd))
     Platform.pteUserAll = (tree.u32("/chosen", DTName.pteUserAll) ?? 0) != 0
     KernelLog.toSerial = (tree.u32("/chosen", DTName.kernelLog) ?? 0) != 0
+    Platform.setFastReturn(tree.u32("/chosen", DTName.pvmReturn) ?? 0)   // area: PVM fast return
 
     CPU.setUp()
     LocalAPIC.start()
