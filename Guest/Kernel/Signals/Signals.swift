@@ -154,6 +154,7 @@ enum Signals {
             for t in e.tasks { discardPending(stopSignals, t) }
             if e.stopped {
                 e.stopped = false
+                e.process.jobStopped = false
                 e.reportStopped = false
                 e.reportContinued = true
                 for t in e.tasks where t.jobStopped { Scheduler.makeRunnable(t) }
@@ -179,6 +180,7 @@ enum Signals {
     /// SIGKILL. Threads stop as they return to user mode (`deliver`).
     static func stopProcess(_ e: ProcessEntry, _ sig: Int32) {
         e.stopped = true
+        e.process.jobStopped = true
         e.stopSignal = sig
         e.reportStopped = true
         e.reportContinued = false
