@@ -430,6 +430,9 @@ static void test_rt_queue(void) {
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+static volatile int thread_timer_value;
+static void on_thread_timer(union sigval v) { thread_timer_value = v.sival_int; }
+
 static void test_sigev_thread(void) {
     int rt = SIGRTMIN;
     sigset_t set, old;
@@ -445,11 +448,15 @@ static void test_sigev_thread(void) {
     if (r == 0) {
         struct itimerspec its = {{0, 0}, {0, 10 * 1000000}};
         syscall(SYS_timer_settime, id, 0, &its, NULL);
-        struct timespec ts = {2, 0};
+        struct timespec ts = {5, 0}, t0, t1;
         siginfo_t si;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         int s = sigtimedwait(&set, &si, &ts);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
         CHECK("SIGEV_THREAD expiry is SI_TIMER with si_value", s == rt && si.si_code == SI_TIMER && si.si_value.sival_int == 4242,
               "s %d code %d value %d", s, si.si_code, si.si_value.sival_int);
+        CHECK("sigtimedwait wakes when the blocked signal arrives", ms < 1000, "%ld ms", ms);
         syscall(SYS_timer_delete, id);
     }
     sev.signo = 0;
@@ -459,6 +466,23 @@ static void test_sigev_thread(void) {
     r = syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &id);
     CHECK("unknown sigev_notify is EINVAL", r == -1 && errno == EINVAL, "r %ld errno %d", r, errno);
     sigprocmask(SIG_SETMASK, &old, NULL);
+
+    /* The C library's SIGEV_THREAD: the callback runs on a thread it makes. */
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_THREAD;
+    ev.sigev_notify_function = on_thread_timer;
+    ev.sigev_value.sival_int = 77;
+    timer_t t;
+    int cr = timer_create(CLOCK_MONOTONIC, &ev, &t);
+    if (cr == 0) {
+        struct itimerspec its = {{0, 0}, {0, 10 * 1000000}};
+        timer_settime(t, 0, &its, NULL);
+        for (int i = 0; i < 2000 && thread_timer_value == 0; i++) msleep(1);
+        timer_delete(t);
+    }
+    CHECK("timer_create SIGEV_THREAD (libc) runs the callback", cr == 0 && thread_timer_value == 77,
+          "r %d errno %d value %d", cr, errno, thread_timer_value);
 }
 
 int main(void) {

@@ -20,7 +20,8 @@ extension Integration {
             "signalfd reads each queued instance", "handler runs once per queued instance, in order",
             "sigsuspend takes one instance", "the second instance stays queued", "sigqueue beyond the limit is EAGAIN",
             "timer_create SIGEV_THREAD (raw)", "SIGEV_THREAD expiry is SI_TIMER with si_value",
-            "SIGEV_THREAD with signal 0 is EINVAL", "unknown sigev_notify is EINVAL",
+            "SIGEV_THREAD with signal 0 is EINVAL", "sigtimedwait wakes when the blocked signal arrives",
+            "timer_create SIGEV_THREAD (libc) runs the callback", "unknown sigev_notify is EINVAL",
         ]
 
         @Test("job control, PR_SET_PDEATHSIG, queued real-time signals, SIGEV_THREAD (C, musl and glibc)",

@@ -46,7 +46,9 @@ extension Process {
             }
             if Signals.hasDeliverable { throw .EINTR }
             if deadline != 0 && services.monotonicNanoseconds() >= deadline { throw .EAGAIN }
+            t.sigwaitSet = set                                         // area: jobctl: send wakes us
             Scheduler.block(until: deadline)
+            t.sigwaitSet = 0
         }
     }
 }

@@ -80,13 +80,15 @@ enum Signals {
     }
 
     /// The task a process-directed signal goes to: one that already has it pending (a
-    /// standard signal then coalesces), else the first that does not block it.
+    /// standard signal then coalesces), else the first that does not block it, else one
+    /// waiting for it in rt_sigtimedwait.
     static func pick(_ sig: Int32, _ entry: ProcessEntry) -> Task? {
         guard sig >= 1 && sig <= 64, !entry.zombie else { return nil }
         if sig < SIGRTMIN, let t = entry.tasks.first(where: { $0.state != .zombie && $0.pendingSignals & bit(sig) != 0 }) {
             return t
         }
         return entry.tasks.first(where: { $0.state != .zombie && $0.blockedSignals & bit(sig) == 0 })
+            ?? entry.tasks.first(where: { $0.state != .zombie && $0.sigwaitSet & bit(sig) != 0 })
             ?? entry.tasks.first(where: { $0.state != .zombie })
     }
 
@@ -115,7 +117,7 @@ enum Signals {
         }                                                   // a pending standard signal: coalesced
         t.pendingSignals |= bit(sig)
         PollHub.signalPosted()      // poll area: signalfd readers and pollers re-check
-        if t.state == .blocked && (t.blockedSignals & bit(sig) == 0 || sig == SIGKILL) {
+        if t.state == .blocked && (t.blockedSignals & bit(sig) == 0 || sig == SIGKILL || t.sigwaitSet & bit(sig) != 0) {
             t.wokenBySignal = true
             Scheduler.makeRunnable(t)
         }

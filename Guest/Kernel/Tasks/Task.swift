@@ -58,6 +58,8 @@ final class Task {
     var sigQueue: [QueuedSignal] = []
     /// Sleeping in `Signals.deliver` because the process is stopped (SIGCONT wakes it).
     var jobStopped = false
+    /// rt_sigtimedwait: the signals this task sleeps for (they wake it though blocked).
+    var sigwaitSet: UInt64 = 0
     // --- end jobctl ---
 
     init(tid: Int32, process: Process, space: UserSpace) {
