@@ -104,6 +104,7 @@ for variant in musl glibc; do
     # area: bench/stress (issue #5 stress tests)
     build "stress-threads-$variant" "$variant" stress-threads.c -pthread
     build "stress-pipe-$variant" "$variant" stress-pipe.c
+    build "jobctl-$variant" "$variant" jobctl.c -pthread   # area: jobctl
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

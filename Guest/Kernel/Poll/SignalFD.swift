@@ -30,15 +30,23 @@ final class SignalFD: FileObject {
         var done = 0
         while done + SignalFD.recordSize <= buffer.count, let t = holder() {
             let sig = Int32((t.pendingSignals & mask).trailingZeroBitCount + 1)
-            t.pendingSignals &= ~Signals.bit(sig)
+            let info = Signals.dequeue(sig, from: t)          // area: jobctl: one instance
             let record = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + SignalFD.recordSize)])
             for k in 0..<SignalFD.recordSize { record[k] = 0 }
             func put32(_ offset: Int, _ v: UInt32) {
                 for k in 0..<4 { record[offset + k] = UInt8(truncatingIfNeeded: v >> UInt32(8 * k)) }
             }
             put32(0, UInt32(bitPattern: sig))                  // ssi_signo
-            put32(8, UInt32(bitPattern: t.siginfoCode))        // ssi_code
-            put32(12, UInt32(bitPattern: t.siginfoPid))        // ssi_pid
+            put32(8, UInt32(bitPattern: info.code))            // ssi_code
+            put32(12, UInt32(bitPattern: info.pid))            // ssi_pid
+            if info.code == Timers.siTimer {
+                put32(24, UInt32(bitPattern: info.timerId))    // ssi_tid
+                put32(32, UInt32(bitPattern: info.overrun))    // ssi_overrun
+            }
+            if sig == Signals.SIGCHLD && info.code > 0 { put32(40, UInt32(bitPattern: info.status)) }   // ssi_status
+            put32(44, UInt32(truncatingIfNeeded: info.value))  // ssi_int
+            put32(48, UInt32(truncatingIfNeeded: info.value)); put32(52, UInt32(truncatingIfNeeded: info.value >> 32))   // ssi_ptr
+            put32(72, UInt32(truncatingIfNeeded: info.address)); put32(76, UInt32(truncatingIfNeeded: info.address >> 32))   // ssi_addr
             done += SignalFD.recordSize
         }
         return done

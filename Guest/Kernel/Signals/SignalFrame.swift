@@ -11,7 +11,7 @@ enum SignalFrame {
     static let siginfoOffset: UInt64 = 8 + 304
     static let frameSize: UInt64 = 8 + 304 + 128
 
-    static func push(_ frame: UnsafeMutablePointer<TrapFrame>, task t: Task, signal sig: Int32, handler: UInt64,
+    static func push(_ frame: UnsafeMutablePointer<TrapFrame>, task t: Task, signal sig: Int32, info: SigInfo, handler: UInt64,
                      flags: UInt64, restorer: UInt64, mask: UInt64) -> Bool {
         let p = t.process
         let f = frame.pointee
@@ -42,20 +42,10 @@ enum SignalFrame {
         let savedMask = t.maskBeforeSuspend ?? p.signalMask
         t.maskBeforeSuspend = nil
         put(sc + 168, savedMask)                               // oldmask
-        put(sc + 176, t.faultAddress)                          // cr2
+        put(sc + 176, info.address)                            // cr2
         put(sc + 184, fpstate)                                 // fpstate
         put(sigmaskOffset, savedMask)
-        put32(siginfoOffset, UInt32(bitPattern: sig))          // si_signo
-        put32(siginfoOffset + 8, UInt32(bitPattern: t.siginfoCode))   // si_code
-        if sig == Signals.SIGSEGV || sig == 7 || sig == 4 || sig == 8 {
-            put(siginfoOffset + 16, t.faultAddress)            // si_addr
-        } else if t.siginfoCode == Timers.siTimer {            // area: timers
-            put32(siginfoOffset + 16, UInt32(bitPattern: t.siginfoTimerId))   // si_tid
-            put32(siginfoOffset + 20, UInt32(bitPattern: t.siginfoOverrun))   // si_overrun
-            put(siginfoOffset + 24, t.siginfoValue)                           // si_value
-        } else {
-            put32(siginfoOffset + 16, UInt32(bitPattern: t.siginfoPid))
-        }
+        for (i, byte) in Signals.encode(sig, info).enumerated() { b[Int(siginfoOffset) + i] = byte }   // area: jobctl
 
         // The program's FPU state at the time of the signal, in FXSAVE layout (the
         // legacy region of an XSAVE area is the same).
@@ -78,7 +68,6 @@ enum SignalFrame {
         frame.pointee.rax = 0
         frame.pointee.rflags &= ~UInt64(0x400 | 0x100)         // DF and TF clear, as Linux does
         frame.pointee.vector = TrapFrame.signalVector          // full register return
-        t.siginfoCode = 0; t.siginfoPid = 0; t.faultAddress = 0; t.siginfoTimerId = 0; t.siginfoOverrun = 0; t.siginfoValue = 0
         return true
     }
 

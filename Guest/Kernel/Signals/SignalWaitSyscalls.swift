@@ -40,28 +40,15 @@ extension Process {
             let ready = t.pendingSignals & set
             if ready != 0 {
                 let sig = Int32(ready.trailingZeroBitCount + 1)
-                t.pendingSignals &= ~Signals.bit(sig)
-                if a.a1 != 0 {
-                    var info = [UInt8](repeating: 0, count: 128)
-                    for k in 0..<4 { info[k] = UInt8(truncatingIfNeeded: sig >> Int32(8 * k)) }
-                    // area: timers — si_code, and SI_TIMER's si_tid, si_overrun, si_value
-                    func put(_ o: Int, _ v: UInt64, _ n: Int) { for k in 0..<n { info[o + k] = UInt8(truncatingIfNeeded: v >> UInt64(8 * k)) } }
-                    put(8, UInt64(UInt32(bitPattern: t.siginfoCode)), 4)
-                    if t.siginfoCode == Timers.siTimer {
-                        put(16, UInt64(UInt32(bitPattern: t.siginfoTimerId)), 4)
-                        put(20, UInt64(UInt32(bitPattern: t.siginfoOverrun)), 4)
-                        put(24, t.siginfoValue, 8)
-                    } else {
-                        put(16, UInt64(UInt32(bitPattern: t.siginfoPid)), 4)
-                    }
-                    try user.copyOut(info, to: a.a1)
-                }
-                t.siginfoCode = 0; t.siginfoPid = 0; t.siginfoTimerId = 0; t.siginfoOverrun = 0; t.siginfoValue = 0
+                let info = Signals.dequeue(sig, from: t)                // area: jobctl: one instance
+                if a.a1 != 0 { try user.copyOut(Signals.encode(sig, info), to: a.a1) }
                 return UInt64(sig)
             }
             if Signals.hasDeliverable { throw .EINTR }
             if deadline != 0 && services.monotonicNanoseconds() >= deadline { throw .EAGAIN }
+            t.sigwaitSet = set                                         // area: jobctl: send wakes us
             Scheduler.block(until: deadline)
+            t.sigwaitSet = 0
         }
     }
 }

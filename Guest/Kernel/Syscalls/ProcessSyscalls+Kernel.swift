@@ -127,6 +127,8 @@ extension Process {
 
     /// wait4(2): pid > 0 one child, -1 any child, 0 own group, < -1 group -pid.
     /// Options: WNOHANG 1, WUNTRACED 2, WCONTINUED 8, __WALL 0x40000000, __WCLONE.
+    /// Stopped (status sig << 8 | 0x7f) and continued (0xffff) children are reported
+    /// once each with WUNTRACED / WCONTINUED (area: jobctl).
     func sysWait4(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let pid = Int32(truncatingIfNeeded: a.a0)
         let options = a.a2
@@ -151,6 +153,12 @@ extension Process {
                 ProcessTable.remove(z)
                 return UInt64(zpid)
             }
+            if let (c, stopped) = Process.jobControlReport(candidates, stopped: options & 2 != 0, continued: options & 8 != 0) {
+                if a.a1 != 0 { try user.store(stopped ? (c.stopSignal << 8) | 0x7f : Int32(0xffff), at: a.a1) }
+                if a.a3 != 0 { try user.copyOut([UInt8](repeating: 0, count: 144), to: a.a3) }
+                if stopped { c.reportStopped = false } else { c.reportContinued = false }
+                return UInt64(c.pid)
+            }
             if options & 1 != 0 { return 0 }
             if !me.childExited.wait() {
                 throw Errno(Signals.restartSys)
@@ -158,30 +166,53 @@ extension Process {
         }
     }
 
-    /// waitid(2): idtype P_ALL 0, P_PID 1, P_PGID 2; options need WEXITED (4).
+    /// The first child with an unreported stop (if `stopped`) or continue (if
+    /// `continued`); true for a stop.
+    static func jobControlReport(_ candidates: [ProcessEntry], stopped: Bool, continued: Bool) -> (ProcessEntry, Bool)? {
+        for c in candidates where !c.zombie {
+            if stopped && c.stopped && c.reportStopped { return (c, true) }
+            if continued && c.reportContinued { return (c, false) }
+        }
+        return nil
+    }
+
+    /// waitid(2): idtype P_ALL 0, P_PID 1, P_PGID 2; options WEXITED 4, WSTOPPED 2,
+    /// WCONTINUED 8 (at least one), WNOHANG 1, WNOWAIT 0x01000000 (leaves the child
+    /// reportable), __WALL/__WCLONE/__WNOTHREAD.
     func sysWaitid(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let idtype = a.a0, id = Int32(truncatingIfNeeded: a.a1), options = a.a3
-        guard options & 4 != 0 else { throw .EINVAL }
+        let known: UInt64 = 0xE100_000F                  // WNOHANG..WCONTINUED, WNOWAIT, __WNOTHREAD/__WALL/__WCLONE
+        guard options & ~known == 0, options & 14 != 0 else { throw .EINVAL }
         let pid: Int32 = idtype == 0 ? -1 : idtype == 1 ? id : idtype == 2 ? -id : 0
         guard idtype <= 2 else { throw .EINVAL }
+        let noWait = options & 0x0100_0000 != 0
         let me: ProcessEntry = Scheduler.current.entry
+        func report(_ c: ProcessEntry, code: Int32, status: Int32) throws(Errno) {
+            guard a.a2 != 0 else { return }
+            var info = [UInt8](repeating: 0, count: 128)
+            func put32(_ o: Int, _ v: Int32) { for k in 0..<4 { info[o + k] = UInt8(truncatingIfNeeded: v >> Int32(8 * k)) } }
+            put32(0, Signals.SIGCHLD)
+            put32(8, code)
+            put32(16, c.pid)
+            put32(24, status)
+            try user.copyOut(info, to: a.a2)
+        }
         while true {
             let candidates = me.children.filter { c in
                 pid > 0 ? c.pid == pid : pid == -1 ? true : c.processGroup == (pid == 0 ? me.processGroup : -pid)
             }
             guard !candidates.isEmpty else { throw .ECHILD }
-            if let z = candidates.first(where: { $0.zombie }) {
-                if a.a2 != 0 {
-                    var info = [UInt8](repeating: 0, count: 128)
-                    let signaled = z.waitStatus & 0x7f != 0
-                    func put32(_ o: Int, _ v: Int32) { for k in 0..<4 { info[o + k] = UInt8(truncatingIfNeeded: v >> Int32(8 * k)) } }
-                    put32(0, Signals.SIGCHLD)
-                    put32(8, signaled ? 2 : 1)                           // CLD_KILLED / CLD_EXITED
-                    put32(16, z.pid)
-                    put32(24, signaled ? z.waitStatus & 0x7f : (z.waitStatus >> 8) & 0xff)
-                    try user.copyOut(info, to: a.a2)
-                }
-                if options & 0x0100_0000 == 0 { Timers.reaped(z, by: me); ProcessTable.remove(z) }   // WNOWAIT keeps it
+            if options & 4 != 0, let z = candidates.first(where: { $0.zombie }) {
+                let signaled = z.waitStatus & 0x7f != 0
+                try report(z, code: signaled ? Signals.cldKilled : Signals.cldExited,
+                           status: signaled ? z.waitStatus & 0x7f : (z.waitStatus >> 8) & 0xff)
+                if !noWait { Timers.reaped(z, by: me); ProcessTable.remove(z) }   // WNOWAIT keeps it
+                return 0
+            }
+            if let (c, stopped) = Process.jobControlReport(candidates, stopped: options & 2 != 0, continued: options & 8 != 0) {
+                try report(c, code: stopped ? Signals.cldStopped : Signals.cldContinued,
+                           status: stopped ? c.stopSignal : Signals.SIGCONT)
+                if !noWait { if stopped { c.reportStopped = false } else { c.reportContinued = false } }
                 return 0
             }
             if options & 1 != 0 {
@@ -207,8 +238,7 @@ extension Process {
         guard !targets.isEmpty else { throw .ESRCH }
         if sig == 0 { return 0 }
         for t in targets {
-            for task in t.tasks { task.siginfoCode = 0; task.siginfoPid = me.pid }   // SI_USER
-            Signals.send(sig, to: t)
+            Signals.send(sig, to: t, info: SigInfo(code: 0, pid: me.pid))   // SI_USER (area: jobctl)
         }
         return 0
     }
@@ -228,15 +258,17 @@ extension Process {
     func sigqueue(pid: Int32, tid: Int32?, sig: Int32, info: UInt64) throws(Errno) -> UInt64 {
         guard sig >= 0 && sig <= 64 else { throw .EINVAL }
         let code: Int32 = try user.load(at: info &+ 8)
+        let senderPid: Int32 = try user.load(at: info &+ 16)              // area: jobctl: the caller's siginfo
+        let value: UInt64 = try user.load(at: info &+ 24)
         let me: ProcessEntry = Scheduler.current.entry
         guard let target = ProcessTable.find(pid) else { throw .ESRCH }
-        if code >= 0 && target !== me { throw .EPERM }
+        if (code >= 0 || code == -6) && target !== me { throw .EPERM }   // and not SI_TKILL
         guard let task = tid == nil ? target.tasks.first(where: { $0.state != .zombie })
                                     : target.tasks.first(where: { $0.tid == tid && $0.state != .zombie }) else { throw .ESRCH }
         if sig == 0 { return 0 }
-        task.siginfoCode = code
-        task.siginfoPid = me.pid
-        if tid == nil { Signals.send(sig, to: target) } else { Signals.send(sig, toTask: task) }
+        let si = SigInfo(code: code, pid: senderPid, value: value)
+        let queued = tid == nil ? Signals.send(sig, to: target, info: si) : Signals.send(sig, toTask: task, info: si)
+        guard queued else { throw .EAGAIN }                              // the real-time queue is full
         return 0
     }
 
@@ -253,7 +285,9 @@ extension Process {
         guard tid > 0, sig >= 0, sig <= 64 else { throw .EINVAL }
         for e in ProcessTable.entries where !e.zombie && (group == nil || e.pid == group) {
             if let t = e.tasks.first(where: { $0.tid == tid && $0.state != .zombie }) {
-                if sig != 0 { t.siginfoCode = -6; t.siginfoPid = Scheduler.current.entry.pid; Signals.send(sig, toTask: t) }   // SI_TKILL
+                if sig != 0 {
+                    guard Signals.send(sig, toTask: t, info: SigInfo(code: -6, pid: Scheduler.current.entry.pid)) else { throw .EAGAIN }   // SI_TKILL
+                }
                 return 0
             }
         }

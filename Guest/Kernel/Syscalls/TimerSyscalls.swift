@@ -106,7 +106,7 @@ extension Process {
     }
 
     /// timer_create(2): clocks REALTIME, MONOTONIC, BOOTTIME and PROCESS_CPUTIME_ID;
-    /// notification SIGEV_SIGNAL, SIGEV_NONE or SIGEV_THREAD_ID (struct sigevent:
+    /// notification SIGEV_SIGNAL (or SIGEV_THREAD, the same here), SIGEV_NONE or SIGEV_THREAD_ID (struct sigevent:
     /// sigev_value 0, sigev_signo 8, sigev_notify 12, sigev_notify_thread_id 16).
     func sysTimerCreate(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let clock = a.a0
@@ -121,13 +121,15 @@ extension Process {
             tid = Int32(bitPattern: try user.load(at: a.a1 &+ 16))
             switch notify {
             case PosixTimer.sigevNone: break
-            case PosixTimer.sigevSignal:
+            case PosixTimer.sigevSignal, PosixTimer.sigevThread:
+                // area: jobctl — SIGEV_THREAD is SIGEV_SIGNAL to the kernel (good_sigevent);
+                // the C library makes the thread.
                 guard signal >= 1 && signal <= 64 else { throw .EINVAL }
             case PosixTimer.sigevThreadId:
                 guard signal >= 1 && signal <= 64 else { throw .EINVAL }
                 guard e.tasks.contains(where: { $0.tid == tid && $0.state != .zombie }) else { throw .EINVAL }
             default:
-                throw .EINVAL                                   // SIGEV_THREAD is the C library's job
+                throw .EINVAL
             }
         }
         guard e.posixTimers.count < 4096 else { throw .EAGAIN }

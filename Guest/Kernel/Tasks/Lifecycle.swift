@@ -36,14 +36,17 @@ enum Lifecycle {
                 c.parent = initEntry
                 initEntry.children.append(c)
                 if c.zombie { initEntry.childExited.wakeAll() }
+                c.process.parentPid = initEntry.pid               // area: jobctl: getppid after reparenting
             }
         }
+        Signals.parentDied(entry)                             // area: jobctl: PR_SET_PDEATHSIG
         entry.children.removeAll()
         entry.waitStatus = waitStatus
         entry.zombie = true
-        if let parent = entry.parent {
-            Signals.send(17, to: parent)                     // SIGCHLD
-            parent.childExited.wakeAll()
+        if entry.parent != nil {                              // area: jobctl: SIGCHLD with CLD_EXITED/KILLED
+            let signal = waitStatus & 0x7f
+            Signals.notifyParent(entry, code: signal != 0 ? Signals.cldKilled : Signals.cldExited,
+                                 status: signal != 0 ? signal : (waitStatus >> 8) & 0xff)
         }
         me.state = .zombie
         Scheduler.schedule()

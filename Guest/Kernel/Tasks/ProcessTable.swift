@@ -30,6 +30,14 @@ final class ProcessEntry {
     /// setpriority(2) nice value, -20...19.
     var nice: Int32 = 0
     // --- end timers ---
+    // --- job control (area: jobctl) ---
+    /// Stopped by SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU (the signal) until SIGCONT or SIGKILL.
+    var stopped = false
+    var stopSignal: Int32 = 0
+    /// Not yet reported to wait4(WUNTRACED) / wait4(WCONTINUED).
+    var reportStopped = false
+    var reportContinued = false
+    // --- end jobctl ---
 
     init(process: Process, space: UserSpace, parent: ProcessEntry?) {
         self.process = process

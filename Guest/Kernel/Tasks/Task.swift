@@ -53,6 +53,14 @@ final class Task {
     /// set_robust_list head of this thread (walked when it dies, `RobustList`).
     var robustList: UInt64 = 0
     // --- end timers ---
+    // --- job control and queued signals (area: jobctl) ---
+    /// Pending signal instances with their siginfo, oldest first (`Signals.send`).
+    var sigQueue: [QueuedSignal] = []
+    /// Sleeping in `Signals.deliver` because the process is stopped (SIGCONT wakes it).
+    var jobStopped = false
+    /// rt_sigtimedwait: the signals this task sleeps for (they wake it though blocked).
+    var sigwaitSet: UInt64 = 0
+    // --- end jobctl ---
 
     init(tid: Int32, process: Process, space: UserSpace) {
         self.tid = tid

@@ -102,10 +102,7 @@ enum Timers {
     /// setitimer/alarm signals: si_code SI_KERNEL, as Linux's send_sig_info(SEND_SIG_PRIV).
     static func sendKernelSignal(_ sig: Int32, to e: ProcessEntry) {
         guard let t = recipient(sig, e) else { return }
-        if t.pendingSignals & Signals.bit(sig) == 0 {
-            t.siginfoCode = siKernel; t.siginfoPid = 0
-        }
-        Signals.send(sig, toTask: t)
+        Signals.send(sig, toTask: t, info: SigInfo(code: siKernel))      // area: jobctl: siginfo API
     }
 
     static func expire(_ tm: PosixTimer, _ e: ProcessEntry, now: UInt64) {
@@ -127,20 +124,16 @@ enum Timers {
             target = recipient(tm.signal, e)
         }
         guard let t = target else { return }
-        let bit = Signals.bit(tm.signal)
-        if t.pendingSignals & bit != 0 && t.siginfoCode == siTimer && t.siginfoTimerId == tm.id {
+        // area: jobctl — the timer's queued instance is in the task's signal queue.
+        if let i = t.sigQueue.firstIndex(where: { $0.sig == tm.signal && $0.info.code == siTimer && $0.info.timerId == tm.id }) {
             // Still queued from the last expiry: count an overrun instead (Linux).
             tm.overrun = tm.overrun &+ 1 &+ missed
-            t.siginfoOverrun = Int32(truncatingIfNeeded: min(tm.overrun, 0x7fff_ffff))
+            t.sigQueue[i].info.overrun = Int32(truncatingIfNeeded: min(tm.overrun, 0x7fff_ffff))
             return
         }
         tm.overrun = missed
-        t.siginfoCode = siTimer
-        t.siginfoPid = 0
-        t.siginfoTimerId = tm.id
-        t.siginfoOverrun = Int32(truncatingIfNeeded: min(missed, 0x7fff_ffff))
-        t.siginfoValue = tm.value
-        Signals.send(tm.signal, toTask: t)
+        Signals.send(tm.signal, toTask: t, info: SigInfo(code: siTimer, value: tm.value, timerId: tm.id,
+                                                         overrun: Int32(truncatingIfNeeded: min(missed, 0x7fff_ffff))))
     }
 
     // MARK: accounting

@@ -80,9 +80,7 @@ func raiseFault(_ signal: Int32, code: Int32, address: UInt64, _ reason: String)
     if handler == Signals.sigDefault || handler == Signals.sigIgnore || blocked {
         killProgram(signal, reason)
     }
-    t.siginfoCode = code
-    t.faultAddress = address
-    Signals.send(signal, toTask: t)
+    Signals.send(signal, toTask: t, info: SigInfo(code: code, address: address))   // area: jobctl
 }
 
 /// Terminates the current process with `signal` (its default action).
@@ -99,7 +97,7 @@ func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
     // Switching away is only safe from the task's own kernel stack (not from an IST
     // frame, which the next event would overwrite).
     if Scheduler.needResched && frame == t.frame { Scheduler.schedule() }
-    if t.pendingSignals != 0 { Signals.deliver(frame) }
+    if t.pendingSignals != 0 || t.entry?.stopped == true { Signals.deliver(frame) }   // area: jobctl: stopped
     if !Platform.prepareUserReturn(&frame.pointee, user: t.space) {
         killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
     }

@@ -242,7 +242,7 @@ enum ProcFS {
         var out: [UInt8] = []
         out += line("Name", name)
         out += line("Umask", VFSBytes.ascii("00") + [0x30 + UInt8((process.fs.umask >> 6) & 7), 0x30 + UInt8((process.fs.umask >> 3) & 7), 0x30 + UInt8(process.fs.umask & 7)])
-        out += line("State", VFSBytes.ascii("R (running)"))
+        out += line("State", VFSBytes.ascii(process.jobStopped ? "T (stopped)" : "R (running)"))   // area: jobctl
         out += line("Tgid", VFSBytes.decimal(process.pid))
         out += line("Ngid", VFSBytes.ascii("0"))
         out += line("Pid", VFSBytes.decimal(process.pid))

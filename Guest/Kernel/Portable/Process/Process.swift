@@ -32,6 +32,8 @@ public final class Process {
     public var comm: [UInt8] = []
     /// prctl(PR_SET_PDEATHSIG).
     public var parentDeathSignal: Int32 = 0
+    /// Stopped by a job-control signal (area: jobctl; /proc/<pid>/status "T (stopped)").
+    public var jobStopped = false
     /// The program's mappings and break.
     public var memory = MemoryMap(mmapBase: BootLayout.userLimit - (1 << 40))
     /// CPU time consumed, in TSC-derived nanoseconds (for CLOCK_PROCESS_CPUTIME_ID).
