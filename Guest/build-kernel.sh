@@ -22,10 +22,14 @@ write_generated() {
 
 # Runs on every `swift build` (a prebuild command): rebuild only if a guest source is
 # newer than the kernel, or the kernel is missing.
-if [ -f "$OUT/kernel.elf" ] && [ -z "$(find "$HERE" -type f -newer "$OUT/kernel.elf" ! -path '*/BuildPlugin/*' | head -n 1)" ]; then
+# The reference time is when the last successful build *started* (kernel.sources): a file
+# edited while a build was running is newer than that and triggers the next build, even
+# though the kernel it did not go into was written after the edit.
+if [ -f "$OUT/kernel.elf" ] && [ -f "$OUT/kernel.sources" ] && [ -z "$(find "$HERE" -type f -newer "$OUT/kernel.sources" ! -path '*/BuildPlugin/*' | head -n 1)" ]; then
     write_generated
     exit 0
 fi
+touch "$OUT/kernel.sources.tmp"
 
 TARGET=x86_64-unknown-none-elf
 # Kernel code never touches SSE/x87: on PVM hosts anything before the native switch,
@@ -55,4 +59,5 @@ EXTRA=""
 "$LLD" -m elf_x86_64 -nostdlib -static --gc-sections -z max-page-size=4096 -z norelro \
     -T "$HERE/kernel.ld" -o "$OUT/kernel.elf.tmp" "$OUT/entry.o" "$OUT/kernel.o" "$OUT/rt.o" "$OUT/vdso_blob.o" $EXTRA
 mv "$OUT/kernel.elf.tmp" "$OUT/kernel.elf"
+mv "$OUT/kernel.sources.tmp" "$OUT/kernel.sources"
 write_generated
