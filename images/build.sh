@@ -105,6 +105,7 @@ for variant in musl glibc; do
     build "stress-threads-$variant" "$variant" stress-threads.c -pthread
     build "stress-pipe-$variant" "$variant" stress-pipe.c
     build "jobctl-$variant" "$variant" jobctl.c -pthread   # area: jobctl
+    build "limits-$variant" "$variant" limits.c          # area: limits
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -60,6 +60,9 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     AddressSpaces.activate(root)
     let map = MemoryMap(mmapBase: Exec.stackTop - Exec.stackSize - (1 << 30))
     let space = UserSpace(map: map, root: root)
+    ResourceLimits.maxTasks = max(64, Frames.total / 128)   // area: limits: threads-max, 1 per 512 KiB
+    Process.findProcess = { pid in ProcessTable.find(pid)?.process }
+    ProcFS.kernelHeapBytes = { k_heap_used() }
     let process = Process(pid: 1, user: space, services: services, files: FileTable(), fs: fs)
     process.memory = map
     process.startMonotonic = services.monotonicNanoseconds()

@@ -7,7 +7,15 @@ enum Exec {
     /// address space; ours is lower because the kernel window starts at 0x7e00…).
     static let pieBase: UInt64 = 0x5555_5555_4000
     static let stackTop: UInt64 = BootLayout.userLimit - 0x1000
-    static let stackSize: UInt64 = 8 << 20
+    /// The region reserved for the main stack (area: limits): the [stack] area itself is
+    /// RLIMIT_STACK's soft limit at exec (at least 128 KiB, at most this), so a program
+    /// that recurses past its limit gets SIGSEGV as on Linux.
+    static let stackSize: UInt64 = 64 << 20
+
+    static func stackBytes(_ process: Process) -> UInt64 {
+        let limit = process.limits.soft[ResourceLimits.stack]
+        return min(max(limit, 128 << 10), stackSize) & ~0xfff
+    }
 
     struct Entry { var rip: UInt64; var rsp: UInt64 }
 
@@ -52,11 +60,13 @@ enum Exec {
         map.brkStart = highest
         map.brkCurrent = highest
 
-        map.insert(VMA(start: stackTop - stackSize, end: stackTop, prot: [.read, .write], name: "[stack]"))
+        let stackBytes = Exec.stackBytes(process)                // area: limits: RLIMIT_STACK
+        map.insert(VMA(start: stackTop - stackBytes, end: stackTop, prot: [.read, .write], name: "[stack]"))
+        let c = process.credentials
         var auxv: [(UInt64, UInt64)] = [
             (AuxKey.phdr, elf.phdrAddress(bias: bias)), (AuxKey.phent, 56), (AuxKey.phnum, UInt64(elf.phnum)),
             (AuxKey.pagesz, 4096), (AuxKey.base, 0), (AuxKey.flags, 0), (AuxKey.entry, elf.entry &+ bias),
-            (AuxKey.uid, 0), (AuxKey.euid, 0), (AuxKey.gid, 0), (AuxKey.egid, 0), (AuxKey.secure, 0),
+            (AuxKey.uid, UInt64(c.uid)), (AuxKey.euid, UInt64(c.euid)), (AuxKey.gid, UInt64(c.gid)), (AuxKey.egid, UInt64(c.egid)), (AuxKey.secure, 0),
             (AuxKey.hwcap, CPU.hwcap()), (AuxKey.hwcap2, 0), (AuxKey.clktck, 100), (AuxKey.minsigstksz, 2048),
         ]
         if let services = Kernel.services {
@@ -64,7 +74,7 @@ enum Exec {
             if vdso != 0 { auxv.insert((AuxKey.sysinfoEHDR, vdso), at: 0) }
         }
         let stack = try InitialStack(top: stackTop, argv: argv, envp: envp, auxv: auxv, execfn: path, random: random)
-        guard stack.rsp > stackTop - stackSize + 0x10000 else { throw .E2BIG }
+        guard stack.rsp > stackTop - stackBytes + 0x8000 else { throw .E2BIG }
         try space.copyOut(stack.bytes, to: stack.rsp)
         process.exePath = path
         process.cmdline = []                                  // /proc/<pid>/cmdline (area: timers)

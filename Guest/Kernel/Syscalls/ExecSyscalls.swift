@@ -80,6 +80,7 @@ extension Process {
         for other in entry.tasks where other !== t { Timers.threadExited(other) }   // area: timers
         Timers.deletePosixTimers(entry)                       // exec drops POSIX timers (itimers stay)
         for other in entry.tasks where other !== t { other.state = .zombie }
+        for other in entry.tasks where other !== t { Scheduler.graveyard.append(other) }   // area: limits: free their stacks
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
         AddressSpaces.destroyUser(oldSpace.root)

@@ -24,6 +24,7 @@ extension Process {
         guard want >= m.brkStart, want < BootLayout.userLimit,
               let newEnd = MemoryMap.pageUp(want), let oldEnd = MemoryMap.pageUp(m.brkCurrent) else { return m.brkCurrent }
         if newEnd > oldEnd {
+            guard (try? checkMemoryLimits(adding: newEnd - oldEnd, data: newEnd - oldEnd)) != nil else { return m.brkCurrent }   // area: limits
             guard m.isFree(oldEnd, newEnd) else { return m.brkCurrent }
             m.remove(m.brkStart, oldEnd)
             if newEnd > m.brkStart {
@@ -54,6 +55,8 @@ extension Process {
             if type != Process.mapPrivate && prot & 2 != 0 { throw .ENODEV }
         }
         let fixed = flags & (Process.mapFixed | Process.mapFixedNoReplace) != 0
+        try checkMemoryLimits(adding: len, data: prot & 2 != 0 && type == Process.mapPrivate ? len : 0,   // area: limits
+                              freeing: fixed ? addr : 0, fixed ? addr &+ len : 0)
         var start: UInt64
         if fixed {
             guard addr & 0xfff == 0 else { throw .EINVAL }
@@ -106,6 +109,7 @@ extension Process {
         guard flags & 2 == 0 || flags & 1 != 0 else { throw .EINVAL }
         guard let oldLen = MemoryMap.pageUp(a.a1), let newLen = MemoryMap.pageUp(a.a2), newLen > 0 else { throw .EINVAL }
         guard let vma = memory.find(old), old &+ oldLen <= vma.end, oldLen > 0 else { throw .EFAULT }
+        if newLen > oldLen { try checkMemoryLimits(adding: newLen - oldLen, data: Process.isData(vma) ? newLen - oldLen : 0) }   // area: limits
         if flags & 2 == 0 {
             if newLen <= oldLen {
                 for piece in memory.remove(old + newLen, old + oldLen) { space.unmapPages(piece.start, piece.end) }

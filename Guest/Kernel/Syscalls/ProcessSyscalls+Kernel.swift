@@ -40,6 +40,7 @@ extension Process {
             throw .EINVAL
         }
         if flags & Process.cloneSighand != 0 && flags & Process.cloneVM == 0 { throw .EINVAL }
+        try ProcessTable.admitNewTask(self)                      // area: limits: NPROC, threads-max
         let child: Task
         if flags & Process.cloneVM != 0 {
             guard flags & Process.cloneThread != 0 else { throw .EINVAL }   // shared-VM processes: not yet
@@ -62,6 +63,8 @@ extension Process {
             p.exePath = exePath
             p.comm = comm
             p.cmdline = cmdline                                  // area: timers
+            p.limits = limits                                    // area: limits
+            p.credentials = credentials
             p.signalActions = signalActions
             p.signalMask = signalMask
             p.altStack = altStack
@@ -119,10 +122,12 @@ extension Process {
 
     func sysExitGroup(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         Lifecycle.exitProcess(Scheduler.current.entry, waitStatus: Lifecycle.exitStatus(code: Int32(truncatingIfNeeded: a.a0)))
+        return 0                                              // never seen: the entry code switches away
     }
 
     func sysExit(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         Lifecycle.exitThread(Scheduler.current, code: Int32(truncatingIfNeeded: a.a0))
+        return 0
     }
 
     /// wait4(2): pid > 0 one child, -1 any child, 0 own group, < -1 group -pid.

@@ -107,6 +107,20 @@ enum SyscallTable {
         case N.getrlimit: return try p.sysGetrlimit(a)
         case N.setrlimit: return try p.sysSetrlimit(a)
         case N.prlimit64: return try p.sysPrlimit64(a)
+        // --- area: limits: credentials ---
+        case N.setuid: return try p.sysSetuid(a)
+        case N.setgid: return try p.sysSetgid(a)
+        case N.setreuid: return try p.sysSetreuid(a)
+        case N.setregid: return try p.sysSetregid(a)
+        case N.setresuid: return try p.sysSetresuid(a)
+        case N.setresgid: return try p.sysSetresgid(a)
+        case N.getresuid: return try p.sysGetresuid(a)
+        case N.getresgid: return try p.sysGetresgid(a)
+        case N.setfsuid: return try p.sysSetfsuid(a)
+        case N.setfsgid: return try p.sysSetfsgid(a)
+        case N.getgroups: return try p.sysGetgroups(a)
+        case N.setgroups: return try p.sysSetgroups(a)
+        // --- end limits ---
         // processes
         case N.fork: return try p.sysFork(a)
         case N.vfork: return try p.sysVfork(a)
@@ -228,6 +242,12 @@ enum SyscallTable {
 /// entry.S syscall_entry lands here with the user registers in `frame`.
 @_cdecl("syscall_handler")
 func syscallHandler(_ raw: UnsafeMutableRawPointer) {
+    handleSyscall(raw)
+    Lifecycle.finishIfDead()                                  // area: limits: exit leaves here
+}
+
+@inline(never)
+func handleSyscall(_ raw: UnsafeMutableRawPointer) {
     let frame = raw.assumingMemoryBound(to: TrapFrame.self)
     Platform.heartbeat()
     guard let t = Scheduler.current else { kernelPanic("syscall with no task", frame: frame) }

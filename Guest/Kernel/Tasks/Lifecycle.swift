@@ -6,8 +6,13 @@ enum Lifecycle {
     static func exitStatus(code: Int32) -> Int32 { (code & 0xff) << 8 }
     static func signalStatus(_ signal: Int32) -> Int32 { signal & 0x7f }
 
-    /// Ends the whole process (exit_group, or a fatal signal). Never returns.
-    static func exitProcess(_ entry: ProcessEntry, waitStatus: Int32, reason: String = "") -> Never {
+    /// Ends the whole process (exit_group, or a fatal signal). Returns (area: limits/leak):
+    /// the caller unwinds to the trap or syscall entry, whose `finishIfDead` switches away
+    /// for good from a frame that holds no references. (Switching away from deep inside
+    /// the kernel left the Swift frames on the dead stack holding retains that never got
+    /// released: ~6 KiB of Process/Task/FileTable/... per exited process.)
+    static func exitProcess(_ entry: ProcessEntry, waitStatus: Int32, reason: String = "") {
+        guard !entry.zombie else { return }
         if entry.pid == 1 {
             let signal = waitStatus & 0x7f
             if signal != 0 { Kernel.terminate(status: 128 + signal, signal: signal, reason: reason) }
@@ -19,10 +24,12 @@ enum Lifecycle {
         let files = entry.process.files
         for fd in files.openDescriptors { try? files.close(fd) }
         for t in entry.tasks {
+            t.pendingSignals = 0                              // area: limits: nothing more to deliver
             RobustList.release(t)                             // area: timers: robust futexes
             clearChildTid(t)
             t.state = .zombie
             if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
+            if t !== me && !Scheduler.graveyard.contains(where: { $0 === t }) { Scheduler.graveyard.append(t) }   // area: limits: free other threads' stacks
         }
         Scheduler.runQueue.removeAll { $0.entry === entry }
         Timers.processExiting(entry)                          // area: timers: peak RSS, disarm
@@ -49,23 +56,31 @@ enum Lifecycle {
                                  status: signal != 0 ? signal : (waitStatus >> 8) & 0xff)
         }
         me.state = .zombie
-        Scheduler.schedule()
-        kernelPanic("a zombie task was scheduled")
     }
 
-    /// Ends one thread (exit(2)); the last thread ends the process.
-    static func exitThread(_ task: Task, code: Int32) -> Never {
+    /// Ends one thread (exit(2)); the last thread ends the process. Returns like
+    /// `exitProcess`; the entry code switches away.
+    static func exitThread(_ task: Task, code: Int32) {
         let entry: ProcessEntry = task.entry
         let live = entry.tasks.filter { $0.state != .zombie }
-        if live.count <= 1 { exitProcess(entry, waitStatus: exitStatus(code: code)) }
+        if live.count <= 1 { exitProcess(entry, waitStatus: exitStatus(code: code)); return }
+        task.pendingSignals = 0
         RobustList.release(task)                              // area: timers: robust futexes
         clearChildTid(task)
         Timers.threadExited(task)                             // area: timers: keep its CPU time
         task.state = .zombie
         entry.tasks.removeAll { $0 === task }
-        Scheduler.schedule()
-        kernelPanic("a zombie thread was scheduled")
     }
+
+    // --- area: limits (the per-exited-process leak) ---
+    /// Called last by the trap and syscall entry points, after every Swift frame that
+    /// held references has returned: a task that died on the way switches away for good.
+    @inline(never)
+    static func finishIfDead() {
+        guard Scheduler.current.state == .zombie else { return }
+        Scheduler.leaveDead()
+    }
+    // --- end limits ---
 
     /// CLONE_CHILD_CLEARTID / set_tid_address: zero the word and wake one futex waiter.
     static func clearChildTid(_ t: Task) {

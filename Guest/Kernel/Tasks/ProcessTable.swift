@@ -78,4 +78,22 @@ enum ProcessTable {
         e.parent = nil
         e.tasks.removeAll()
     }
+
+    // --- area: limits ---
+    /// fork/clone admission, as Linux's copy_process: EAGAIN when the kernel's task limit
+    /// (threads-max) is reached, or when the caller's real user already has RLIMIT_NPROC
+    /// tasks (zombies count until reaped) — unless the real uid is root or the caller holds
+    /// CAP_SYS_RESOURCE/CAP_SYS_ADMIN (effective uid 0), which Linux exempts.
+    static func admitNewTask(_ caller: Process) throws(Errno) {
+        var total: UInt64 = 0, mine: UInt64 = 0
+        let uid = caller.credentials.uid
+        for e in entries {
+            let n = UInt64(e.tasks.count)
+            total += n
+            if e.process.credentials.uid == uid { mine += n }
+        }
+        guard total < ResourceLimits.maxTasks else { throw .EAGAIN }
+        if uid != 0 && !caller.credentials.privileged && mine >= caller.limits.soft[ResourceLimits.nproc] { throw .EAGAIN }
+    }
+    // --- end limits ---
 }

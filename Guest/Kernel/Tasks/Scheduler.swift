@@ -93,6 +93,43 @@ enum Scheduler {
         buryDead()
     }
 
+    // --- area: limits (the per-exited-process leak) ---
+    /// The last switch of a dead task. Its frame holds no references (the picked task is
+    /// stored in `current` and dropped before the switch), so nothing the dead task used
+    /// stays retained by its abandoned stack; `buryDead` frees the stack afterwards.
+    static func leaveDead() -> Never {
+        var deadRSP: UInt64 = 0
+        var nextRSP: UInt64 = 0
+        while !prepareSuccessorOfDead(&nextRSP) {
+            idling = true
+            Platform.idle()
+            Platform.disableInterrupts()
+            idling = false
+        }
+        switch_context(&deadRSP, nextRSP)
+        kernelPanic("a dead task was resumed")
+    }
+
+    @inline(never)
+    static func prepareSuccessorOfDead(_ rsp: inout UInt64) -> Bool {
+        guard let i = runQueue.firstIndex(where: { $0.state == .runnable }) else { return false }
+        let next = runQueue.remove(at: i)
+        let prev: Task = current
+        next.process.signalMask = next.signalMask
+        current = next
+        sliceLeft = 2
+        needResched = false
+        kernel_stack_top = next.stackTop
+        CPU.tss?.storeBytes(of: next.stackTop, toByteOffset: 4, as: UInt64.self)
+        AddressSpaces.activate(next.space.root)
+        if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
+        if next.fpuSaved { FPU.restore(next.fpu) }
+        graveyard.append(prev)
+        rsp = next.savedRSP
+        return true
+    }
+    // --- end limits ---
+
     static func buryDead() {
         guard !graveyard.isEmpty else { return }
         for t in graveyard where t !== current { t.freeResources() }

@@ -19,6 +19,13 @@ enum Signal {
 /// Every exception and interrupt lands here (entry.S trap_common).
 @_cdecl("trap_handler")
 func trapHandler(_ raw: UnsafeMutableRawPointer) {
+    handleTrap(raw)
+    // area: limits: a task that died here leaves from a frame holding no references.
+    if raw.assumingMemoryBound(to: TrapFrame.self).pointee.fromUser { Lifecycle.finishIfDead() }
+}
+
+@inline(never)
+func handleTrap(_ raw: UnsafeMutableRawPointer) {
     let frame = raw.assumingMemoryBound(to: TrapFrame.self)
     Platform.heartbeat()
     let vector = frame.pointee.vector
@@ -79,12 +86,14 @@ func raiseFault(_ signal: Int32, code: Int32, address: UInt64, _ reason: String)
     let blocked = p.signalMask & Signals.bit(signal) != 0
     if handler == Signals.sigDefault || handler == Signals.sigIgnore || blocked {
         killProgram(signal, reason)
+        return
     }
     Signals.send(signal, toTask: t, info: SigInfo(code: code, address: address))   // area: jobctl
 }
 
-/// Terminates the current process with `signal` (its default action).
-func killProgram(_ signal: Int32, _ reason: String) -> Never {
+/// Terminates the current process with `signal` (its default action); the caller then
+/// returns to the entry code, which switches away.
+func killProgram(_ signal: Int32, _ reason: String) {
     Lifecycle.exitProcess(Scheduler.current.entry, waitStatus: Lifecycle.signalStatus(signal),
                           reason: Signal.name(signal) + ": " + reason)
 }
@@ -93,11 +102,12 @@ func killProgram(_ signal: Int32, _ reason: String) -> Never {
 /// deliver pending signals, then make the frame fit the platform's return path.
 @inline(__always)
 func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
-    guard let t = Scheduler.current else { return }
+    guard let t = Scheduler.current, t.state != .zombie else { return }   // area: limits: dead
     // Switching away is only safe from the task's own kernel stack (not from an IST
     // frame, which the next event would overwrite).
     if Scheduler.needResched && frame == t.frame { Scheduler.schedule() }
     if t.pendingSignals != 0 || t.entry?.stopped == true { Signals.deliver(frame) }   // area: jobctl: stopped
+    if t.state == .zombie { return }                          // area: limits: died in deliver
     if !Platform.prepareUserReturn(&frame.pointee, user: t.space) {
         killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
     }

@@ -13,6 +13,8 @@ enum SyntheticNode: Equatable {
     case procFdLink(Int32)
     case procText(ProcText)
     case procOtherPid(Int32)                                     // area: timers: /proc/<another pid>
+    case procOtherExe(Int32), procOtherFdDirectory(Int32)           // area: limits: /proc/<pid>/exe, fd
+    case procOtherFdLink(Int32, Int32)                              // (pid, fd)
 }
 
 public struct DirectoryEntry {

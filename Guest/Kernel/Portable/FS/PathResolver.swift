@@ -92,6 +92,10 @@ struct PathResolver {
             guard let file = try? process.files.get(fd) else { throw .ENOENT }
             if let inode = file.inode { return inode }
         }
+        if case .procOtherFdLink(let pid, let fd) = link.synthetic {       // area: limits
+            guard let other = ProcFS.target(pid, process), let file = try? other.files.get(fd) else { throw .ENOENT }
+            if let inode = file.inode { return inode }
+        }
         let target = ProcFS.symlinkTarget(of: link, process: process)
         guard !target.isEmpty else { throw .ENOENT }
         return try walk(Self.components(target), from: target[0] == 0x2f ? root : directory, followFinal: true)

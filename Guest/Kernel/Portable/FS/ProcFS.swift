@@ -80,6 +80,23 @@ enum ProcFS {
                 node.synthetic = .procText(kind)
                 add(VFSBytes.ascii(name), node)
             }
+            // area: limits: exe and fd of another process
+            let base = otherNodeBase + UInt64(UInt32(bitPattern: pid)) << 24
+            let exe = Inode(ino: base, kind: .symlink, permissions: 0o777, now: process.fs.tmpfs.now())
+            exe.synthetic = .procOtherExe(pid)
+            add(VFSBytes.ascii("exe"), exe)
+            let fd = Inode(ino: base + 1, kind: .directory, permissions: 0o500, now: process.fs.tmpfs.now())
+            fd.synthetic = .procOtherFdDirectory(pid)
+            fd.parent = dir
+            add(VFSBytes.ascii("fd"), fd)
+        case .procOtherFdDirectory(let pid):
+            guard let other = target(pid, process) else { break }
+            let base = otherNodeBase + UInt64(UInt32(bitPattern: pid)) << 24 + 2
+            for fd in other.files.openDescriptors {
+                let link = Inode(ino: base + UInt64(fd), kind: .symlink, permissions: 0o700, now: process.fs.tmpfs.now())
+                link.synthetic = .procOtherFdLink(pid, fd)
+                add(VFSBytes.decimal(fd), link)
+            }
         case .procPidDirectory:
             add(VFSBytes.ascii("exe"), nodes.exe)
             add(VFSBytes.ascii("fd"), nodes.fdDirectory)
@@ -110,6 +127,12 @@ enum ProcFS {
             guard let file = try? process.files.get(fd) else { return [] }
             if file.inode == nil || file.path.isEmpty, let object = file.object { return object.procLinkTarget }
             return file.path
+        case .procOtherExe(let pid):                                // area: limits
+            return target(pid, process)?.exePath ?? []
+        case .procOtherFdLink(let pid, let fd):
+            guard let other = target(pid, process), let file = try? other.files.get(fd) else { return [] }
+            if file.inode == nil || file.path.isEmpty, let object = file.object { return object.procLinkTarget }
+            return file.path
         default:
             return link.linkTarget
         }
@@ -118,7 +141,7 @@ enum ProcFS {
     static func text(_ kind: ProcText, process: Process) -> [UInt8] {
         switch kind {
         case .meminfo:
-            return VFSBytes.ascii("MemTotal:         262144 kB\nMemFree:          131072 kB\nMemAvailable:     131072 kB\nBuffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n")
+            return VFSBytes.ascii("MemTotal:         262144 kB\nMemFree:          131072 kB\nMemAvailable:     131072 kB\nBuffers:               0 kB\nCached:                0 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n") + slabLine()   // area: limits
         case .cpuinfo:
             return VFSBytes.ascii("processor\t: 0\nvendor_id\t: Swiftlet\nmodel name\t: Swiftlet virtual CPU\ncpu cores\t: 1\nflags\t\t: fpu tsc cx8 cmov syscall nx lm\n\n")
         case .mounts:
@@ -134,11 +157,25 @@ enum ProcFS {
         }
     }
 
+    // --- area: limits ---
+    /// Bytes of kernel heap in use (set by the kernel), shown as meminfo's Slab line.
+    nonisolated(unsafe) static var kernelHeapBytes: (() -> UInt64)? = nil
+
+    static func slabLine() -> [UInt8] {
+        guard let bytes = kernelHeapBytes?() else { return [] }
+        var digits = VFSBytes.decimal(Int32(truncatingIfNeeded: min(bytes / 1024, UInt64(Int32.max))))
+        while digits.count < 8 { digits.insert(0x20, at: 0) }
+        return VFSBytes.ascii("Slab:          ") + digits + VFSBytes.ascii(" kB\n")
+    }
+    // --- end limits ---
+
     // --- /proc/<pid>/maps, status (area: timers) ---
 
     /// The live processes (set by the kernel; without it /proc shows only the caller).
     nonisolated(unsafe) static var processes: (() -> [Process])? = nil
     static let otherPidInodeBase: UInt64 = 0x7800_0000
+    /// area: limits: /proc/<pid>/exe, fd and fd/N of other processes (pid << 24 + n).
+    static let otherNodeBase: UInt64 = 0x1_0000_0000_0000
 
     static func target(_ pid: Int32, _ caller: Process) -> Process? {
         if pid == 0 || pid == caller.pid { return caller }

@@ -40,6 +40,11 @@ public final class Process {
     public var startMonotonic: UInt64 = 0
     /// argv joined by NULs, for /proc/<pid>/cmdline (area: timers).
     public var cmdline: [UInt8] = []
+    // --- area: limits ---
+    /// getrlimit(2) limits (copied by fork, kept by execve) and the set*id credentials.
+    public var limits = ResourceLimits()
+    public var credentials = Credentials()
+    // --- end limits ---
 
     public init(pid: Int32, user: any UserMemory, services: any KernelServices, files: FileTable, fs: FSContext) {
         self.pid = pid

@@ -149,6 +149,7 @@ extension Process {
         let inode = try fileResolve(dirfd, try filePath(pathAddress), follow: false)
         guard inode.kind == .symlink else { throw .EINVAL }
         let target = ProcFS.symlinkTarget(of: inode, process: self)
+        guard !target.isEmpty else { throw .ENOENT }            // area: limits: a /proc link whose process is gone
         let n = Swift.min(Int(capacity), target.count)
         try user.copyOut([UInt8](target[0..<n]), to: buffer)
         return UInt64(n)
