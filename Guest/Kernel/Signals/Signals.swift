@@ -243,6 +243,7 @@ enum Signals {
                 }
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(sig),
                                       reason: Signal.name(sig) + ": killed by a signal")
+                return                                        // the entry code switches away
             }
             let info = dequeue(sig, from: t)
             if h == sigIgnore { fixRestart(frame, handled: false, flags: 0); continue }
@@ -252,6 +253,7 @@ enum Signals {
                                  restorer: p.signalActions[Int(sig) * 4 + 2], mask: p.signalActions[Int(sig) * 4 + 3]) {
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(SIGSEGV),
                                       reason: "SIGSEGV: cannot build the signal frame for \(Signal.name(sig))")
+                return
             }
             if f & saResetHand != 0 { p.signalActions[Int(sig) * 4] = sigDefault }
             return                                            // one handler frame at a time
