@@ -101,6 +101,8 @@ for variant in musl glibc; do
     build "procmaps-$variant" "$variant" procmaps.c      # area: timers
     build "threads-$variant" "$variant" threads.c -pthread  # area: timers
     build "cow-$variant" "$variant" cow.c                # area: timers
+    build "shm-$variant" "$variant" shm.c                # area: shm
+    build "oom-$variant" "$variant" oom.c                # area: shm
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -111,8 +111,11 @@ void free(void *p) {
     else { f->next = large_free; large_free = f; }
 }
 
+extern int kernel_heap_grow(uint64_t size);   /* area: shm: take back free frames (MemoryReserve.swift) */
+
 void *malloc(size_t n) {
     void *p = alloc_block(n);
+    while (!p && kernel_heap_grow(n)) p = alloc_block(n);
     if (!p) kernel_out_of_memory(n);
     return p;
 }

@@ -51,6 +51,7 @@ extension Process {
         let file = try lookupFile(self, path: path)
         guard file.isRegularFile else { throw .EACCES }
         guard file.permissions & 0o111 != 0 else { throw .EACCES }
+        if Frames.belowLowWater { throw .ENOMEM }                // area: shm: keep the heap's reserve
 
         guard let root = AddressSpaces.create() else { throw .ENOMEM }
         let oldSpace = t.space

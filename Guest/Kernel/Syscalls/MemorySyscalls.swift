@@ -48,10 +48,17 @@ extension Process {
         var fileBytes: UInt64 = 0
         if flags & Process.mapAnonymous == 0 {
             file = try mmapFile(fd: fd)
+            let writable = try files.get(fd).isWritable
             let size = file!.size
             fileBytes = offset < size ? size - offset : 0
-            // Writable shared file mappings would need write-back: not yet.
-            if type != Process.mapPrivate && prot & 2 != 0 { throw .ENODEV }
+            // A writable shared mapping writes to the file: it must be open for writing.
+            if type != Process.mapPrivate && prot & 2 != 0 && !writable { throw .EACCES }
+        }
+        // MAP_SHARED (area: shm): the pages live in a shared object, the file's page
+        // cache or a new anonymous one, which fork passes on with the VMA.
+        var pages: SharedPages? = nil
+        if type != Process.mapPrivate {
+            pages = file?.sharedPages() ?? SharedPages()
         }
         let fixed = flags & (Process.mapFixed | Process.mapFixedNoReplace) != 0
         var start: UInt64
@@ -70,10 +77,17 @@ extension Process {
             start = s
         }
         memory.insert(VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
-                          shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes))
+                          shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
+                          pages: pages))
         if flags & 0x8000 != 0 {                           // MAP_POPULATE
             var va = start
-            while va < start + len { _ = space.handleFault(va, write: false, execute: false); va += 4096 }
+            while va < start + len {
+                if space.fault(va, write: false, execute: false) == .outOfMemory {   // area: shm
+                    for piece in memory.remove(start, start + len) { space.unmapPages(piece.start, piece.end) }
+                    throw .ENOMEM
+                }
+                va += 4096
+            }
         }
         return start
     }
@@ -143,6 +157,17 @@ extension Process {
         area.end = target + newLen
         memory.insert(area)
         return target
+    }
+
+    /// msync(2) (area: shm): shared mappings are the page cache itself, so there is
+    /// nothing to write back; the flags and range are still checked (EINVAL, ENOMEM).
+    func sysMsync(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let flags = a.a2
+        guard a.a0 & 0xfff == 0, flags & ~UInt64(7) == 0, flags & 5 != 5 else { throw .EINVAL }   // MS_ASYNC|MS_SYNC
+        guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o, end <= BootLayout.userLimit, memory.covered(a.a0, end) else { throw .ENOMEM }
+        return 0
     }
 
     /// mincore(2): one byte per page, bit 0 set when the page is resident. EINVAL for an

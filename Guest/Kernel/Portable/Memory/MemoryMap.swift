@@ -25,11 +25,15 @@ public struct VMA {
     public var fileBytes: UInt64
     /// Linux `[heap]`, `[stack]` and friends for /proc/self/maps.
     public var name: StaticString
+    /// MAP_SHARED (area: shm): the object whose frames every mapper of this memory maps;
+    /// page `i` of it sits at `fileOffset + i * 4096`. nil for private memory.
+    public var pages: SharedPages?
 
     public init(start: UInt64, end: UInt64, prot: Protection, shared: Bool = false, file: Inode? = nil,
-                fileOffset: UInt64 = 0, fileBytes: UInt64 = 0, name: StaticString = "") {
+                fileOffset: UInt64 = 0, fileBytes: UInt64 = 0, name: StaticString = "", pages: SharedPages? = nil) {
         self.start = start; self.end = end; self.prot = prot; self.shared = shared
         self.file = file; self.fileOffset = fileOffset; self.fileBytes = fileBytes; self.name = name
+        self.pages = pages
     }
 
     /// The part of this area inside [lo, hi), with the file window adjusted.
