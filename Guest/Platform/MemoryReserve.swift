@@ -18,7 +18,8 @@ import KernelASM
 //    processes, address spaces, pipes, tmpfs file growth) are refused up front with
 //    ENOMEM/EAGAIN/ENOSPC while `heapHeadroom` is below `heapLowWater`
 //    (`MemoryReserve.check`), so the heap never has to reach its end.
-// 4. User page frames simply run out: page faults that cannot get one kill the process
+// 4. fork also needs `forkLowWater` free frames (copy-on-write right after fork).
+// 5. User page frames simply run out: page faults that cannot get one kill the process
 //    (SIGKILL, Linux's OOM killer), syscalls that need one (MAP_POPULATE, fork, execve)
 //    return ENOMEM. Page tables come from the same pool, so they fail the same way.
 // The only remaining panic is the kernel's own bookkeeping outgrowing the reserve in one
@@ -57,6 +58,13 @@ extension Frames {
         while heapHeadroom < count &+ heapLowWater { guard reclaimForHeap() else { return false } }
         return true
     }
+
+    /// Frames that can still be handed out (free list plus the gap above the reserve).
+    static var availableFrames: UInt64 { freeBytes / 4096 }
+
+    /// fork refuses below this many free frames: the parent and child both need room
+    /// to copy-on-write their stacks right after fork, or one of them is OOM-killed.
+    static let forkLowWater: UInt64 = 256
 
     /// Refuses a request that makes the kernel allocate when the heap is near its end.
     static var belowLowWater: Bool { heapHeadroom < heapLowWater && !reclaimForHeap() }

@@ -58,7 +58,8 @@ final class UserSpace: UserMemory {
 
     /// Why a fault could not be resolved (area: shm): a bad access is SIGSEGV, running
     /// out of frames kills the process (Linux's OOM killer) and is ENOMEM for syscalls.
-    enum FaultOutcome { case mapped, invalid, outOfMemory }
+    /// `beyondObject`: a MAP_SHARED page past the end of its file or object (SIGBUS).
+    enum FaultOutcome { case mapped, invalid, outOfMemory, beyondObject }
 
     func fault(_ va: UInt64, write: Bool, execute: Bool) -> FaultOutcome {
         guard let vma = map.find(va) else { return .invalid }
@@ -95,6 +96,8 @@ final class UserSpace: UserMemory {
     /// on first touch (from the file for a file mapping), writable if the area is.
     private func faultShared(_ page: UInt64, vma: VMA, pages: SharedPages, flags: UInt64) -> FaultOutcome {
         let index = (vma.fileOffset &+ (page - vma.start)) >> 12
+        let limit = vma.file.map { ($0.size + 4095) >> 12 } ?? pages.pageLimit
+        if index >= limit { return .beyondObject }
         let frame: UInt64
         if let f = pages.frame(at: index) {
             frame = f

@@ -58,7 +58,7 @@ extension Process {
         // cache or a new anonymous one, which fork passes on with the VMA.
         var pages: SharedPages? = nil
         if type != Process.mapPrivate {
-            pages = file?.sharedPages() ?? SharedPages()
+            pages = file?.sharedPages() ?? SharedPages(pageLimit: len >> 12)
         }
         let fixed = flags & (Process.mapFixed | Process.mapFixedNoReplace) != 0
         var start: UInt64

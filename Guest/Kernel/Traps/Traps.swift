@@ -48,6 +48,9 @@ func trapHandler(_ raw: UnsafeMutableRawPointer) {
             case .mapped: returnToUser(frame); return
             case .outOfMemory:                               // area: shm: the OOM killer's verdict
                 killProgram(Signals.SIGKILL, "out of memory: no page frame for \(hex(address)), ip \(hex(f.rip))")
+            case .beyondObject:                              // area: shm: mmap(2) SIGBUS, BUS_ADRERR
+                raiseFault(Signal.SIGBUS, code: 2, address: address, "bus error at \(hex(address)): beyond the end of the mapped object")
+                returnToUser(frame); return
             case .invalid: break
             }
         }

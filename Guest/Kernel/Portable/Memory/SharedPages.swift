@@ -16,7 +16,12 @@ import GuestABI
 public final class SharedPages {
     /// Physical address of each page, 0 while the page was never touched.
     public private(set) var frames: [UInt64] = []
-    public init() {}
+    /// Pages the object holds for anonymous memory (its mmap length; Linux's shmem
+    /// file size): touching beyond it, after mremap grew a mapping, is SIGBUS. A file's
+    /// cache follows the file size instead.
+    public let pageLimit: UInt64
+
+    public init(pageLimit: UInt64 = .max) { self.pageLimit = pageLimit }
 
     deinit {
         guard let platform = SharedPages.platform else { return }
