@@ -177,11 +177,17 @@ extension Process {
         guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
         let (end, o) = a.a0.addingReportingOverflow(len)
         guard !o, end <= BootLayout.userLimit, memory.covered(a.a0, end) else { throw .ENOMEM }
-        let pages = Int(len / 4096)
-        guard pages <= 1 << 24 else { throw .ENOMEM }
-        var vec = [UInt8](repeating: 0, count: pages)
-        for i in 0..<pages where PageTables.lookup(a.a0 + UInt64(i) * 4096) != nil { vec[i] = 1 }
-        try user.copyOut(vec, to: a.a2)
+        // In chunks (area: shm): the kernel heap never holds a vector the size the
+        // program asked for.
+        let pages = len / 4096
+        var vec = [UInt8](repeating: 0, count: 4096)
+        var done: UInt64 = 0
+        while done < pages {
+            let n = Int(min(4096, pages - done))
+            for i in 0..<n { vec[i] = PageTables.lookup(a.a0 + (done + UInt64(i)) * 4096) != nil ? 1 : 0 }
+            try user.copyOut(n == vec.count ? vec : Array(vec[0..<n]), to: a.a2 &+ done)
+            done += UInt64(n)
+        }
         return 0
     }
 
