@@ -238,6 +238,10 @@ static void file(void) {
     CHECK("file-rdonly-eacces", w == MAP_FAILED && errno == EACCES, "errno %d", errno);
     void *rd = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ro, 0);
     CHECK("file-rdonly-read", rd != MAP_FAILED && ((char *)rd)[0] == 'W', "errno %d", errno);
+    errno = 0;
+    CHECK("file-rdonly-mprotect-eacces", mprotect(rd, 4096, PROT_READ | PROT_WRITE) == -1 && errno == EACCES, "errno %d", errno);
+    void *rp = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, ro, 0);
+    CHECK("file-rdonly-private-mprotect", mprotect(rp, 4096, PROT_READ | PROT_WRITE) == 0, "errno %d", errno);
     close(ro);
     unlink("/tmp/shm-file");
 }

@@ -69,6 +69,18 @@ final class FakeFrames: @unchecked Sendable {
         #expect(m.areas[2].start == 0x12000 && m.areas[2].fileOffset == 0x2000)
     }
 
+    @Test func mprotectCannotAddWriteToAReadOnlySharedFileMapping() throws {
+        let m = MemoryMap(mmapBase: 0x100_0000)
+        var v = VMA(start: 0x10000, end: 0x12000, prot: [.read], shared: true, pages: SharedPages())
+        v.mayWrite = false
+        m.insert(v)
+        m.insert(VMA(start: 0x12000, end: 0x14000, prot: [.read]))
+        #expect(throws: Errno.EACCES) { try m.protect(0x11000, 0x13000, [.read, .write]) }
+        #expect(m.areas.count == 2 && m.find(0x11000)?.prot == [.read])      // nothing changed
+        #expect(try m.protect(0x12000, 0x13000, [.read, .write]).count == 1)
+        #expect(try m.protect(0x10000, 0x12000, [.read, .exec]).count == 1)
+    }
+
     @Test func fileWritesReachThePagesAndMappedWritesReachReads() throws {
         FakeFrames.install()
         let fs = FSContext()

@@ -46,6 +46,7 @@ extension Process {
         if type == Process.mapSharedValidate && flags & ~Process.knownMapFlags != 0 { throw .EOPNOTSUPP }
         var file: Inode? = nil
         var fileBytes: UInt64 = 0
+        var mayWrite = true
         if flags & Process.mapAnonymous == 0 {
             file = try mmapFile(fd: fd)
             let writable = try files.get(fd).isWritable
@@ -53,6 +54,7 @@ extension Process {
             fileBytes = offset < size ? size - offset : 0
             // A writable shared mapping writes to the file: it must be open for writing.
             if type != Process.mapPrivate && prot & 2 != 0 && !writable { throw .EACCES }
+            mayWrite = type == Process.mapPrivate || writable
         }
         // MAP_SHARED (area: shm): the pages live in a shared object, the file's page
         // cache or a new anonymous one, which fork passes on with the VMA.
@@ -76,9 +78,11 @@ extension Process {
             guard let s = memory.findFree(length: len) else { throw .ENOMEM }
             start = s
         }
-        memory.insert(VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
-                          shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
-                          pages: pages))
+        var vma = VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
+                      shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
+                      pages: pages)
+        vma.mayWrite = mayWrite
+        memory.insert(vma)
         if flags & 0x8000 != 0 {                           // MAP_POPULATE
             var va = start
             while va < start + len {
