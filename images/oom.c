@@ -63,6 +63,25 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    /* 0. Shared memory touched by a child is freed once both are done with it: 128
+     * rounds of 1 MiB would not fit in 64 MiB otherwise. */
+    int round = 0;
+    for (; round < 128; round++) {
+        char *p = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) break;
+        memset(p, 1, MiB / 2);
+        fflush(stdout);
+        pid_t c = fork();
+        if (c < 0) { munmap(p, MiB); break; }
+        if (c == 0) { memset(p + MiB / 2, 2, MiB / 2); _exit(0); }
+        int cst;
+        waitpid(c, &cst, 0);
+        int shared = p[MiB - 1] == 2;
+        munmap(p, MiB);
+        if (!shared) break;
+    }
+    CHECK("shared-freed-after-use", round == 128, "stopped after %d rounds (errno %d)", round, errno);
+
     /* 1. MAP_POPULATE of more than RAM: ENOMEM, and nothing left mapped. */
     errno = 0;
     void *big = mmap(NULL, 1024L * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

@@ -25,7 +25,7 @@ extension Integration {
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)")
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutLines.last == "0 failures", "\(r)")
-            for check in ["populate-enomem", "populate-shared-enomem", "hog-child-sigkill", "hold-until-enomem",
+            for check in ["shared-freed-after-use", "populate-enomem", "populate-shared-enomem", "hog-child-sigkill", "hold-until-enomem",
                           "fork-fails-cleanly", "children-oom-killed", "tmpfs-enospc", "healthy-at-the-end"] {
                 #expect(r.stdoutLines.contains("ok " + check), "missing \(check)\n\(r)")
             }

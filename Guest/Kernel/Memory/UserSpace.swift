@@ -142,6 +142,13 @@ final class UserSpace: UserMemory {
         return true
     }
 
+    /// Forgets every area once the page tables are gone (exit, exec; area: shm), so the
+    /// MAP_SHARED objects they referenced let go of their frames now, not whenever the
+    /// process's bookkeeping is finally released.
+    func releaseAreas() {
+        map.remove(0, UInt64.max)
+    }
+
     /// Unmaps every present page in [start, end). Past a few pages, one CR3 reload
     /// (~8 µs under PVM) is cheaper than an INVLPG per page (~6.5 µs each).
     func unmapPages(_ start: UInt64, _ end: UInt64) {

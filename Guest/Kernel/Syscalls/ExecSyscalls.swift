@@ -84,6 +84,7 @@ extension Process {
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
         AddressSpaces.destroyUser(oldSpace.root)
+        oldSpace.releaseAreas()                               // area: shm
         t.space = space
         entry.space = space
         files.closeAllOnExec()
