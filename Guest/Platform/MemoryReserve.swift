@@ -13,17 +13,23 @@ import KernelASM
 //    when user memory runs out the heap still has that much to grow into.
 // 2. When the heap's bump region is full, `kernel_heap_grow` gives it back free frames
 //    lying at the bottom of the frame region (`reclaimForHeap`): memory freed by exited
-//    processes flows back to the heap instead of being stranded on the free list.
-// 3. Requests that make the kernel allocate in proportion to what the guest asks (new
-//    processes, address spaces, pipes, tmpfs file growth) are refused up front with
-//    ENOMEM/EAGAIN/ENOSPC while `heapHeadroom` is below `heapLowWater`
-//    (`MemoryReserve.check`), so the heap never has to reach its end.
+//    processes flows back to the heap instead of being stranded on the free list (only
+//    the free frames contiguous with the bottom: a live page there blocks it). The other
+//    way, rt.c's free() returns large blocks at the heap's end to the bump region, so
+//    the frames can use that memory again.
+// 3. Requests that make the kernel allocate in proportion to what the guest asks are
+//    refused up front while `heapHeadroom` is below `heapLowWater` (`belowLowWater`):
+//    fork/clone and execve with ENOMEM, pipe with ENFILE; tmpfs growth (file contents
+//    are heap arrays that double) with ENOSPC unless `heapCanTake` the new array.
+//    mincore works in fixed chunks rather than one vector the size of the request.
 // 4. fork also needs `forkLowWater` free frames (copy-on-write right after fork).
 // 5. User page frames simply run out: page faults that cannot get one kill the process
 //    (SIGKILL, Linux's OOM killer), syscalls that need one (MAP_POPULATE, fork, execve)
 //    return ENOMEM. Page tables come from the same pool, so they fail the same way.
-// The only remaining panic is the kernel's own bookkeeping outgrowing the reserve in one
-// step, which no single guest request can cause while the checks above hold.
+// What can still panic: a kernel allocation sized by the guest that is not checked above
+// and is larger than what is left of the reserve (not audited one by one: e.g. epoll
+// result arrays, exec argument copies), or many small kernel objects (sockets, epoll
+// watches) filling the reserve without any of the gated requests in between.
 extension Frames {
     nonisolated(unsafe) static var lastAllocationFailed = false
     /// `top` at boot: reclaiming never moves the frame region above it.
