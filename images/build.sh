@@ -106,6 +106,8 @@ for variant in musl glibc; do
     build "stress-pipe-$variant" "$variant" stress-pipe.c
     build "jobctl-$variant" "$variant" jobctl.c -pthread   # area: jobctl
     build "limits-$variant" "$variant" limits.c          # area: limits
+    build "shm-$variant" "$variant" shm.c                # area: shm
+    build "oom-$variant" "$variant" oom.c                # area: shm
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -33,7 +33,10 @@ enum AddressSpaces {
             let v = k_load64(entry)
             let frame = v & PTE.addressMask
             guard let e = PageTables.leaf(va, create: true, in: target) else { ok = false; return }
-            if Frames.share(frame) {
+            if v & PTE.sharedPage != 0 {                 // MAP_SHARED (area: shm): same frame, still writable
+                guard Frames.share(frame) else { ok = false; return }
+                k_store64(e, v)
+            } else if Frames.share(frame) {
                 let shared = v & ~PTE.writable
                 k_store64(entry, shared)
                 k_store64(e, shared)

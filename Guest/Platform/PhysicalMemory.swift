@@ -10,6 +10,9 @@ enum PTE {
     /// Software bit in a non-present entry: the page exists but is PROT_NONE, so its
     /// frame stays in the entry (hardware ignores every bit of a non-present entry).
     static let protNone: UInt64 = 1 << 9
+    /// Software bit (area: shm): the frame belongs to a MAP_SHARED object, so fork keeps
+    /// it writable in both address spaces instead of copy-on-write.
+    static let sharedPage: UInt64 = 1 << 10
     static let addressMask: UInt64 = 0x000f_ffff_ffff_f000
 }
 
@@ -41,6 +44,7 @@ enum Frames {
         self.total = (self.top - bottom) / 4096
         self.bottom = bottom
         k_heap_set_limit(Phys.virt(self.top))
+        prepareReserve()                                  // area: shm
     }
 
     /// A zeroed 4 KiB frame, or nil when memory is exhausted (callers return ENOMEM).
@@ -52,13 +56,14 @@ enum Frames {
             freeCount -= 1
         } else {
             let heapBreak = Phys.phys(k_heap_break())
-            guard top >= heapBreak + heapReserve + 4096 else { return nil }
+            guard top >= heapBreak + heapReserve + 4096 else { lastAllocationFailed = true; return nil }
             top -= 4096
             pa = top
             k_heap_set_limit(Phys.virt(top))
         }
         k_zero(Phys.virt(pa), 4096)
         inUse += 1
+        lastAllocationFailed = false
         return pa
     }
 
@@ -177,7 +182,12 @@ enum PageTables {
         guard v & (PTE.present | PTE.protNone) != 0 else { return }
         var newFlags = flags & PTE.present != 0 ? flags : PTE.protNone
         // A frame shared by copy-on-write stays read-only; the write fault copies it.
-        if newFlags & PTE.writable != 0 && Frames.isShared(v & PTE.addressMask) { newFlags &= ~PTE.writable }
+        // MAP_SHARED pages (area: shm) are meant to be shared writable.
+        if v & PTE.sharedPage != 0 {
+            newFlags |= PTE.sharedPage
+        } else if newFlags & PTE.writable != 0 && Frames.isShared(v & PTE.addressMask) {
+            newFlags &= ~PTE.writable
+        }
         k_store64(e, (v & PTE.addressMask) | newFlags)
         if v & PTE.present != 0 { k_invlpg(va) }
     }

@@ -105,14 +105,29 @@ void free(void *p) {
     uint64_t total = h->total;
     h->magic = 0;
     heap_in_use -= total;
+    if (total > 4096 && (uint64_t)h + total == heap_brk) {
+        /* area: shm: the top block returns to the bump region, and so do the free large
+         * blocks below it, so page frames can use the memory again (MemoryReserve.swift). */
+        heap_brk = (uint64_t)h;
+        for (int again = 1; again;) {
+            again = 0;
+            for (struct freeblk **pp = &large_free, *b; (b = *pp); pp = &b->next) {
+                if ((uint64_t)b + b->total == heap_brk) { *pp = b->next; heap_brk = (uint64_t)b; again = 1; break; }
+            }
+        }
+        return;
+    }
     struct freeblk *f = (struct freeblk *)h;
     f->total = total;
     if (total <= 4096) { int c = class_of(total); f->next = small_free[c]; small_free[c] = f; }
     else { f->next = large_free; large_free = f; }
 }
 
+extern int kernel_heap_grow(uint64_t size);   /* area: shm: take back free frames (MemoryReserve.swift) */
+
 void *malloc(size_t n) {
     void *p = alloc_block(n);
+    while (!p && kernel_heap_grow(n)) p = alloc_block(n);
     if (!p) kernel_out_of_memory(n);
     return p;
 }

@@ -167,6 +167,7 @@ extension Process {
     func sysPipe2(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let flags = UInt32(truncatingIfNeeded: a.a1)
         guard flags & ~(LinuxOpen.closeOnExec | LinuxOpen.nonBlock) == 0 else { throw .EINVAL }
+        if Frames.belowLowWater { throw .ENFILE }                // area: shm: keep the heap's reserve
         let pipe = Pipe()
         let nb = flags & LinuxOpen.nonBlock
         let r = OpenFile(inode: nil, object: PipeEnd(pipe: pipe, isWriter: false), statusFlags: LinuxOpen.readOnly | nb, path: [])

@@ -53,32 +53,70 @@ final class UserSpace: UserMemory {
     /// Demand paging: maps the page containing `va` if a VMA covers it with the needed
     /// permission. File-backed pages are filled from the file; the rest is zero.
     func handleFault(_ va: UInt64, write: Bool, execute: Bool) -> Bool {
-        guard let vma = map.find(va) else { return false }
-        if write && !vma.prot.contains(.write) { return false }
-        if execute && !vma.prot.contains(.exec) { return false }
-        if !write && !execute && vma.prot.isEmpty { return false }
+        fault(va, write: write, execute: execute) == .mapped
+    }
+
+    /// Why a fault could not be resolved (area: shm): a bad access is SIGSEGV, running
+    /// out of frames kills the process (Linux's OOM killer) and is ENOMEM for syscalls.
+    /// `beyondObject`: a MAP_SHARED page past the end of its file or object (SIGBUS).
+    enum FaultOutcome { case mapped, invalid, outOfMemory, beyondObject }
+
+    func fault(_ va: UInt64, write: Bool, execute: Bool) -> FaultOutcome {
+        guard let vma = map.find(va) else { return .invalid }
+        if write && !vma.prot.contains(.write) { return .invalid }
+        if execute && !vma.prot.contains(.exec) { return .invalid }
+        if !write && !execute && vma.prot.isEmpty { return .invalid }
         let page = va & ~0xfff
         if PageTables.lookup(page) != nil {                   // present: copy-on-write, or a protection fault
-            return write && vma.prot.contains(.write) && breakCopyOnWrite(page)
+            guard write && vma.prot.contains(.write) else { return .invalid }
+            return breakCopyOnWrite(page) ? .mapped : (Frames.lastAllocationFailed ? .outOfMemory : .invalid)
         }
         let flags = PageTables.flags(writable: vma.prot.contains(.write), executable: vma.prot.contains(.exec))
         if PageTables.isProtNone(page) {                      // mprotect'ed back from PROT_NONE
             PageTables.protect(page, flags: flags)
-            return true
+            return .mapped
         }
-        guard let frame = Frames.allocate() else { return false }
+        if let pages = vma.pages { return faultShared(page, vma: vma, pages: pages, flags: flags) }
+        guard let frame = Frames.allocate() else { return .outOfMemory }
         if let file = vma.file {
             let offsetInArea = page - vma.start
             if offsetInArea < vma.fileBytes {
                 let n = Int(min(4096, vma.fileBytes - offsetInArea))
                 let dst = UnsafeMutableRawBufferPointer(start: Phys.pointer(frame), count: n)
                 do throws(Errno) { _ = try file.read(at: vma.fileOffset + offsetInArea, into: dst) } catch {
-                    Frames.free(frame); return false
+                    Frames.free(frame); return .invalid
                 }
             }
         }
-        guard PageTables.map(page, frame: frame, flags: flags) else { Frames.free(frame); return false }
-        return true
+        guard PageTables.map(page, frame: frame, flags: flags) else { Frames.free(frame); return .outOfMemory }
+        return .mapped
+    }
+
+    /// MAP_SHARED (area: shm): every mapper maps the object's frame for this page, created
+    /// on first touch (from the file for a file mapping), writable if the area is.
+    private func faultShared(_ page: UInt64, vma: VMA, pages: SharedPages, flags: UInt64) -> FaultOutcome {
+        let index = (vma.fileOffset &+ (page - vma.start)) >> 12
+        let limit = vma.file.map { ($0.size + 4095) >> 12 } ?? pages.pageLimit
+        if index >= limit { return .beyondObject }
+        let frame: UInt64
+        if let f = pages.frame(at: index) {
+            frame = f
+        } else {
+            guard let f = Frames.allocate() else { return .outOfMemory }
+            if let file = vma.file {
+                let dst = UnsafeMutableRawBufferPointer(start: Phys.pointer(f), count: 4096)
+                do throws(Errno) { _ = try file.read(at: index << 12, into: dst) } catch {
+                    Frames.free(f); return .invalid
+                }
+            }
+            pages.setFrame(f, at: index)                      // the object owns this reference
+            frame = f
+        }
+        guard Frames.share(frame) else { return .outOfMemory }   // the page table's reference
+        guard PageTables.map(page, frame: frame, flags: flags | PTE.sharedPage) else {
+            Frames.free(frame); return .outOfMemory
+        }
+        return .mapped
     }
 
     /// A write to a present read-only page of a writable area (after fork): the last
@@ -90,7 +128,9 @@ final class UserSpace: UserMemory {
         let v = k_load64(e)
         guard v & PTE.present != 0, v & PTE.writable == 0 else { return false }
         let frame = v & PTE.addressMask
-        if Frames.isShared(frame) {
+        if v & PTE.sharedPage != 0 {                          // MAP_SHARED: never copied (area: shm)
+            k_store64(e, v | PTE.writable)
+        } else if Frames.isShared(frame) {
             guard let copy = Frames.allocate() else { return false }
             k_copy(Phys.virt(copy), Phys.virt(frame), 4096)
             Frames.free(frame)                                // one sharer fewer
@@ -100,6 +140,13 @@ final class UserSpace: UserMemory {
         }
         k_invlpg(page)
         return true
+    }
+
+    /// Forgets every area once the page tables are gone (exit, exec; area: shm), so the
+    /// MAP_SHARED objects they referenced let go of their frames now, not whenever the
+    /// process's bookkeeping is finally released.
+    func releaseAreas() {
+        map.remove(0, UInt64.max)
     }
 
     /// Unmaps every present page in [start, end). Past a few pages, one CR3 reload

@@ -51,6 +51,7 @@ extension Process {
         let file = try lookupFile(self, path: path)
         guard file.isRegularFile else { throw .EACCES }
         guard file.permissions & 0o111 != 0 else { throw .EACCES }
+        if Frames.belowLowWater { throw .ENOMEM }                // area: shm: keep the heap's reserve
 
         guard let root = AddressSpaces.create() else { throw .ENOMEM }
         let oldSpace = t.space
@@ -84,6 +85,7 @@ extension Process {
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
         AddressSpaces.destroyUser(oldSpace.root)
+        oldSpace.releaseAreas()                               // area: shm
         t.space = space
         entry.space = space
         files.closeAllOnExec()

@@ -47,12 +47,21 @@ extension Process {
         if type == Process.mapSharedValidate && flags & ~Process.knownMapFlags != 0 { throw .EOPNOTSUPP }
         var file: Inode? = nil
         var fileBytes: UInt64 = 0
+        var mayWrite = true
         if flags & Process.mapAnonymous == 0 {
             file = try mmapFile(fd: fd)
+            let writable = try files.get(fd).isWritable
             let size = file!.size
             fileBytes = offset < size ? size - offset : 0
-            // Writable shared file mappings would need write-back: not yet.
-            if type != Process.mapPrivate && prot & 2 != 0 { throw .ENODEV }
+            // A writable shared mapping writes to the file: it must be open for writing.
+            if type != Process.mapPrivate && prot & 2 != 0 && !writable { throw .EACCES }
+            mayWrite = type == Process.mapPrivate || writable
+        }
+        // MAP_SHARED (area: shm): the pages live in a shared object, the file's page
+        // cache or a new anonymous one, which fork passes on with the VMA.
+        var pages: SharedPages? = nil
+        if type != Process.mapPrivate {
+            pages = file?.sharedPages() ?? SharedPages(pageLimit: len >> 12)
         }
         let fixed = flags & (Process.mapFixed | Process.mapFixedNoReplace) != 0
         try checkMemoryLimits(adding: len, data: prot & 2 != 0 && type == Process.mapPrivate ? len : 0,   // area: limits
@@ -72,11 +81,20 @@ extension Process {
             guard let s = memory.findFree(length: len) else { throw .ENOMEM }
             start = s
         }
-        memory.insert(VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
-                          shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes))
+        var vma = VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
+                      shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
+                      pages: pages)
+        vma.mayWrite = mayWrite
+        memory.insert(vma)
         if flags & 0x8000 != 0 {                           // MAP_POPULATE
             var va = start
-            while va < start + len { _ = space.handleFault(va, write: false, execute: false); va += 4096 }
+            while va < start + len {
+                if space.fault(va, write: false, execute: false) == .outOfMemory {   // area: shm
+                    for piece in memory.remove(start, start + len) { space.unmapPages(piece.start, piece.end) }
+                    throw .ENOMEM
+                }
+                va += 4096
+            }
         }
         return start
     }
@@ -149,6 +167,17 @@ extension Process {
         return target
     }
 
+    /// msync(2) (area: shm): shared mappings are the page cache itself, so there is
+    /// nothing to write back; the flags and range are still checked (EINVAL, ENOMEM).
+    func sysMsync(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let flags = a.a2
+        guard a.a0 & 0xfff == 0, flags & ~UInt64(7) == 0, flags & 5 != 5 else { throw .EINVAL }   // MS_ASYNC|MS_SYNC
+        guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
+        let (end, o) = a.a0.addingReportingOverflow(len)
+        guard !o, end <= BootLayout.userLimit, memory.covered(a.a0, end) else { throw .ENOMEM }
+        return 0
+    }
+
     /// mincore(2): one byte per page, bit 0 set when the page is resident. EINVAL for an
     /// unaligned start, ENOMEM when part of the range is not mapped.
     func sysMincore(_ a: SyscallArgs) throws(Errno) -> UInt64 {
@@ -156,11 +185,17 @@ extension Process {
         guard let len = MemoryMap.pageUp(a.a1) else { throw .ENOMEM }
         let (end, o) = a.a0.addingReportingOverflow(len)
         guard !o, end <= BootLayout.userLimit, memory.covered(a.a0, end) else { throw .ENOMEM }
-        let pages = Int(len / 4096)
-        guard pages <= 1 << 24 else { throw .ENOMEM }
-        var vec = [UInt8](repeating: 0, count: pages)
-        for i in 0..<pages where PageTables.lookup(a.a0 + UInt64(i) * 4096) != nil { vec[i] = 1 }
-        try user.copyOut(vec, to: a.a2)
+        // In chunks (area: shm): the kernel heap never holds a vector the size the
+        // program asked for.
+        let pages = len / 4096
+        var vec = [UInt8](repeating: 0, count: 4096)
+        var done: UInt64 = 0
+        while done < pages {
+            let n = Int(min(4096, pages - done))
+            for i in 0..<n { vec[i] = PageTables.lookup(a.a0 + (done + UInt64(i)) * 4096) != nil ? 1 : 0 }
+            try user.copyOut(n == vec.count ? vec : Array(vec[0..<n]), to: a.a2 &+ done)
+            done += UInt64(n)
+        }
         return 0
     }
 

@@ -36,6 +36,8 @@ extension Process {
     func cloneTask(flags: UInt64, stack: UInt64, parentTid: UInt64, childTid: UInt64, tls: UInt64) throws(Errno) -> UInt64 {
         let parentTask: Task = Scheduler.current
         let parentEntry: ProcessEntry = parentTask.entry
+        if Frames.belowLowWater { throw .ENOMEM }                // area: shm: keep the heap's reserve
+        if flags & Process.cloneVM == 0 && Frames.availableFrames < Frames.forkLowWater { throw .ENOMEM }
         if flags & Process.cloneThread != 0 && flags & (Process.cloneVM | Process.cloneSighand) != (Process.cloneVM | Process.cloneSighand) {
             throw .EINVAL
         }

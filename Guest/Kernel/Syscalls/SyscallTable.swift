@@ -87,6 +87,7 @@ enum SyscallTable {
         case N.madvise: return try p.sysMadvise(a)
         case N.mremap: return try p.sysMremap(a)
         case N.mincore: return try p.sysMincore(a)
+        case N.msync: return try p.sysMsync(a)                        // area: shm
         // process and identity
         case N.exit: return try p.sysExit(a)
         case N.exit_group: return try p.sysExitGroup(a)

@@ -37,6 +37,7 @@ enum Lifecycle {
         // The address space goes now; the kernel stacks when the parent reaps us.
         AddressSpaces.activate(BootLayout.bootPML4)
         AddressSpaces.destroyUser(entry.space.root)
+        entry.space.releaseAreas()                            // area: shm: shared objects let go
         // Orphans go to init, which reaps them (Linux reparents to the subreaper/PID 1).
         if let initEntry = ProcessTable.initProcess {
             for c in entry.children {

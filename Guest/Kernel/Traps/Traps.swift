@@ -50,8 +50,16 @@ func handleTrap(_ raw: UnsafeMutableRawPointer) {
         let address = Platform.faultAddress()
         let write = f.error & 2 != 0, fetch = f.error & 16 != 0
         // P=0: demand paging; P=1 on a write: maybe copy-on-write (area: timers).
-        if f.error & 1 == 0 || (write && !fetch), let t = Scheduler.current, t.space.handleFault(address, write: write, execute: fetch) {
-            break
+        if f.error & 1 == 0 || (write && !fetch), let t = Scheduler.current {
+            switch t.space.fault(address, write: write, execute: fetch) {
+            case .mapped: returnToUser(frame); return
+            case .outOfMemory:                               // area: shm: the OOM killer's verdict
+                killProgram(Signals.SIGKILL, "out of memory: no page frame for \(hex(address)), ip \(hex(f.rip))")
+            case .beyondObject:                              // area: shm: mmap(2) SIGBUS, BUS_ADRERR
+                raiseFault(Signal.SIGBUS, code: 2, address: address, "bus error at \(hex(address)): beyond the end of the mapped object")
+                returnToUser(frame); return
+            case .invalid: break
+            }
         }
         let cause = f.error & 1 == 0 ? "address not mapped" : "invalid permissions"
         raiseFault(Signal.SIGSEGV, code: f.error & 1 == 0 ? 1 : 2, address: address,

@@ -44,6 +44,8 @@ public final class Inode {
     // place (the kernel never frees that memory); the first write copies it.
     var data: [UInt8] = []
     var borrowed: UnsafeRawBufferPointer?
+    /// Frames of MAP_SHARED mappings of this file (area: shm; Memory/SharedPages.swift).
+    var pageCache: SharedPages?
 
     // Directories.
     var entries: [DirectoryEntry] = []
@@ -102,6 +104,7 @@ public final class Inode {
         let size = self.size
         let start = offset < size ? Int(offset) : Int(size)
         let n = Swift.min(count, Int(size) - start)
+        if pageCache != nil { syncFromPages(UInt64(start), UInt64(start + n)) }   // area: shm
         if let borrowed {
             return try body(UnsafeRawBufferPointer(rebasing: borrowed[start..<(start + n)]))
         }
@@ -127,10 +130,18 @@ public final class Inode {
         guard newSize <= VFSLimits.maxFileSize else { throw .EFBIG }
         makeWritable()
         let n = Int(newSize)
+        let old = UInt64(data.count)
+        // area: shm: growing past the capacity reallocates (up to twice the size, while
+        // the old copy is alive): ENOSPC, as a full tmpfs, rather than a heap panic.
+        if n > data.capacity, let platform = SharedPages.platform,
+           !platform.heapCanTake(UInt64(Swift.max(n, 2 * data.capacity)) + 4096) { throw .ENOSPC }
         if n < data.count {
             data.removeSubrange(n...)
         } else if n > data.count {
             data.append(contentsOf: repeatElement(0, count: n - data.count))
+        }
+        if pageCache != nil {                                            // area: shm
+            syncToPages(Swift.min(old, newSize), (Swift.max(old, newSize) + 4095) & ~4095)
         }
     }
 
@@ -154,5 +165,6 @@ public final class Inode {
             if data.count > oldCount { data.removeSubrange(oldCount...) }
             throw failure
         }
+        if pageCache != nil { syncToPages(offset, end) }                  // area: shm
     }
 }

@@ -25,11 +25,18 @@ public struct VMA {
     public var fileBytes: UInt64
     /// Linux `[heap]`, `[stack]` and friends for /proc/self/maps.
     public var name: StaticString
+    /// MAP_SHARED (area: shm): the object whose frames every mapper of this memory maps;
+    /// page `i` of it sits at `fileOffset + i * 4096`. nil for private memory.
+    public var pages: SharedPages?
+    /// False for a shared file mapping whose descriptor was not open for writing:
+    /// mprotect may not add PROT_WRITE (EACCES, mprotect(2)).
+    public var mayWrite: Bool = true
 
     public init(start: UInt64, end: UInt64, prot: Protection, shared: Bool = false, file: Inode? = nil,
-                fileOffset: UInt64 = 0, fileBytes: UInt64 = 0, name: StaticString = "") {
+                fileOffset: UInt64 = 0, fileBytes: UInt64 = 0, name: StaticString = "", pages: SharedPages? = nil) {
         self.start = start; self.end = end; self.prot = prot; self.shared = shared
         self.file = file; self.fileOffset = fileOffset; self.fileBytes = fileBytes; self.name = name
+        self.pages = pages
     }
 
     /// The part of this area inside [lo, hi), with the file window adjusted.
@@ -121,6 +128,9 @@ public final class MemoryMap {
     /// (mprotect(2)). Returns the affected pieces with their new protection.
     public func protect(_ start: UInt64, _ end: UInt64, _ prot: Protection) throws(Errno) -> [VMA] {
         guard covered(start, end) else { throw .ENOMEM }
+        if prot.contains(.write) {
+            for a in areas where a.start < end && start < a.end && !a.mayWrite { throw .EACCES }
+        }
         var pieces = remove(start, end)
         for i in pieces.indices { pieces[i].prot = prot; insert(pieces[i]) }
         return pieces
