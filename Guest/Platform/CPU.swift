@@ -57,7 +57,10 @@ enum CPU {
             // programs only; it exists to exercise the ring-0 code here.
             // The PVM fast return (Platform.fastReturn) has the same problem for the same
             // reason, and sorts user from kernel events in entry.S fast_event.
-            let ist: UInt64 = (Platform.mode == .ring0 && Platform.pteUserAll) || Platform.fastReturn ? 1 : 0
+            // PVM native: external interrupts (vectors >= 32) use IST1 as well; entry.S
+            // trap_common explains the window at the end of sysret_to_user.
+            let pvmInterrupt = Platform.mode == .pvmNative && v >= 32
+            let ist: UInt64 = (Platform.mode == .ring0 && Platform.pteUserAll) || Platform.fastReturn || pvmInterrupt ? 1 : 0
             idtTable[2 * v] = (handler & 0xffff) | (UInt64(Selector.kernelCode) << 16) | (ist << 32) | (typeAttr << 40) | (((handler >> 16) & 0xffff) << 48)
             idtTable[2 * v + 1] = handler >> 32
         }

@@ -159,6 +159,28 @@ trap_common:
     PUSH_GPRS
     cmpq $0, pvm_fast_return(%rip)
     jne fast_event
+    /* PVM: external interrupts use IST1 (CPU.swift), because one can arrive in the last
+     * instructions of sysret_to_user, after RSP already holds the user's stack pointer:
+     * the hypervisor delivers it as a kernel-mode event on the current stack, which
+     * would write the frame over the program's red zone (or fault on a copy-on-write
+     * stack page and triple-fault). From the IST stack a kernel-mode event returns with
+     * the emulated IRETQ, which restores that RSP. A user-mode event arrives on IST1 too:
+     * its frame moves to the top of the task's kernel stack, where every user frame
+     * lives and from where the scheduler may switch tasks. */
+    cmpq $1, platform_pvm_native(%rip)
+    jne trap_common_frame
+    testb $3, F_CS(%rsp)
+    jz trap_common_frame
+    movq kernel_stack_top(%rip), %rdi
+    subq $176, %rdi
+    cmpq %rsp, %rdi
+    je trap_common_frame
+    movq %rsp, %rsi
+    movl $22, %ecx
+    cld
+    rep movsq
+    movq kernel_stack_top(%rip), %rsp
+    subq $176, %rsp
 trap_common_frame:
     movq %rsp, %rdi
     cld
@@ -392,7 +414,7 @@ boot_stack:
     .skip 65536
 boot_stack_top:
 ist_stack:
-    .skip 16384
+    .skip 32768
 ist_stack_top:
 
 /* enter_user(frame): start the program (or resume after exec) from a frame built in

@@ -55,6 +55,7 @@ func handleTrap(_ raw: UnsafeMutableRawPointer) {
             case .mapped: returnToUser(frame); return
             case .outOfMemory:                               // area: shm: the OOM killer's verdict
                 killProgram(Signals.SIGKILL, "out of memory: no page frame for \(hex(address)), ip \(hex(f.rip))")
+                return                                       // dead: the entry code switches away
             case .beyondObject:                              // area: shm: mmap(2) SIGBUS, BUS_ADRERR
                 raiseFault(Signal.SIGBUS, code: 2, address: address, "bus error at \(hex(address)): beyond the end of the mapped object")
                 returnToUser(frame); return
