@@ -82,7 +82,7 @@ extension Process {
         for other in entry.tasks where other !== t { other.state = .zombie }
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
-        AddressSpaces.destroyUser(oldSpace.root)
+        Lifecycle.releaseSpace(oldSpace, leaving: entry)
         t.space = space
         entry.space = space
         files.closeAllOnExec()
