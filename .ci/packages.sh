@@ -6,7 +6,8 @@
 #   busybox-static          /bin/busybox, a real static program the tests run
 #   e2fsprogs               mke2fs -d, for ext2 disk images (later issues)
 #   cpio                    to inspect initramfs archives
-SWIFTLET_PACKAGES=(libfdt-dev device-tree-compiler musl-tools busybox-static e2fsprogs cpio)
+#   golang-go               go, for the static Go test program (images/go)
+SWIFTLET_PACKAGES=(libfdt-dev device-tree-compiler musl-tools busybox-static e2fsprogs cpio golang-go)
 
 # Installs whichever of SWIFTLET_PACKAGES are missing; apt-get update runs only
 # when something has to be installed. Uses sudo when not root.

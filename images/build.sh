@@ -118,6 +118,29 @@ build spinfor musl spinfor.c
 build vdtool musl vdtool.c
 build pvmreturn musl pvmreturn.c   # area: PVM fast return probe (experiment)
 
+# area: go. A static Go program (Debian's golang-go; no cgo, no modules, offline), its
+# build cache inside images/out so nothing lands in $HOME.
+build_go() { # NAME DIR
+    local name="$1" dir="$here/$2" target="$out/$1"
+    needs_build "$target" "$dir"/*.go || return 0
+    if ! command -v go >/dev/null 2>&1; then
+        echo "images/build.sh: go not found (install golang-go): skipping $name" >&2
+        return 0
+    fi
+    local tmp="$target.tmp.$$"
+    (cd "$dir" && GO111MODULE=off GOFLAGS= GOPROXY=off GOCACHE="$out/go-cache" GOPATH="$out/go-path" \
+        CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o "$tmp" .)
+    if LC_ALL=C readelf -lW "$tmp" | grep -q 'INTERP'; then
+        echo "images/build.sh: $name (go) came out dynamically linked" >&2
+        rm -f "$tmp"
+        exit 1
+    fi
+    mv -f "$tmp" "$target"
+    echo "built images/out/$name (go)"
+    built=$((built + 1))
+}
+build_go gotest go/gotest
+
 if [[ $built == 0 ]]; then
     echo "images/out is up to date"
 fi

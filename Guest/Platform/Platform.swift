@@ -122,6 +122,28 @@ enum Platform {
         return true
     }
 
+    /// The inverse of `prepareUserReturn` for a frame interrupted inside the PVM
+    /// user-return trampoline (`popq %r11; popq %rcx; retq $128` in entry.S): finishes
+    /// its remaining steps on the frame, so the frame holds the program's own RIP,
+    /// RSP, RCX and R11. A signal handler must see (and rt_sigreturn restore) those,
+    /// never a kernel-window address. Returns false if the user stack is unreadable.
+    static func unwindUserReturnTrampoline(_ frame: inout TrapFrame, user: any UserMemory) -> Bool {
+        let trampoline = k_addr_trampoline()
+        guard frame.rip >= trampoline && frame.rip < trampoline + 8 else { return true }
+        do throws(Errno) {
+            var sp = frame.rsp
+            if frame.rip == trampoline {                           // nothing popped yet
+                frame.r11 = try user.load(at: sp); sp &+= 8
+            }
+            if frame.rip <= trampoline + 2 {                       // popq %rcx still to run
+                frame.rcx = try user.load(at: sp); sp &+= 8
+            }
+            frame.rip = try user.load(at: sp)                      // retq $128
+            frame.rsp = sp &+ 8 &+ 128
+            return true
+        } catch { return false }
+    }
+
     // MARK: paging
 
     /// Flags for intermediate entries of user mappings and for kernel-window leaves.

@@ -14,6 +14,9 @@ enum SignalFrame {
     static func push(_ frame: UnsafeMutablePointer<TrapFrame>, task t: Task, signal sig: Int32, info: SigInfo, handler: UInt64,
                      flags: UInt64, restorer: UInt64, mask: UInt64) -> Bool {
         let p = t.process
+        // Interrupted inside the user-return trampoline: the handler gets the real
+        // interrupted state (area: go; Go's async preemption inspects the PC).
+        guard Platform.unwindUserReturnTrampoline(&frame.pointee, user: t.space) else { return false }
         let f = frame.pointee
         var sp = f.rsp &- 128                                  // skip the red zone
         if flags & Signals.saOnStack != 0 && p.altStack.1 == 0 {

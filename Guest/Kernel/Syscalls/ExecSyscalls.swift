@@ -84,8 +84,7 @@ extension Process {
         for other in entry.tasks where other !== t { Scheduler.graveyard.append(other) }   // area: limits: free their stacks
         entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
-        AddressSpaces.destroyUser(oldSpace.root)
-        oldSpace.releaseAreas()                               // area: shm
+        Lifecycle.releaseSpace(oldSpace, leaving: entry)
         t.space = space
         entry.space = space
         files.closeAllOnExec()

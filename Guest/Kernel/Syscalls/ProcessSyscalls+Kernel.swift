@@ -44,18 +44,28 @@ extension Process {
         if flags & Process.cloneSighand != 0 && flags & Process.cloneVM == 0 { throw .EINVAL }
         try ProcessTable.admitNewTask(self)                      // area: limits: NPROC, threads-max
         let child: Task
-        if flags & Process.cloneVM != 0 {
-            guard flags & Process.cloneThread != 0 else { throw .EINVAL }   // shared-VM processes: not yet
+        if flags & Process.cloneThread != 0 {
             child = Task(tid: ProcessTable.allocatePid(), process: self, space: parentTask.space)
             child.entry = parentEntry
             parentEntry.tasks.append(child)
         } else {
-            guard let root = AddressSpaces.create() else { throw .ENOMEM }
-            guard AddressSpaces.copyUser(from: parentTask.space.root, to: root) else {
-                AddressSpaces.destroyUser(root); throw .ENOMEM
+            // A new process: with CLONE_VM (vfork, posix_spawn, Go's os/exec) it shares
+            // the caller's address space until it execs or exits
+            // (`Lifecycle.releaseSpace`); otherwise it gets a copy-on-write copy.
+            // Shared signal handlers between processes (CLONE_SIGHAND alone) are not
+            // supported.
+            if flags & Process.cloneSighand != 0 { throw .EINVAL }
+            let space: UserSpace
+            if flags & Process.cloneVM != 0 {
+                space = parentTask.space
+            } else {
+                guard let root = AddressSpaces.create() else { throw .ENOMEM }
+                guard AddressSpaces.copyUser(from: parentTask.space.root, to: root) else {
+                    AddressSpaces.destroyUser(root); throw .ENOMEM
+                }
+                space = UserSpace(map: parentTask.space.map.copy(), root: root)
             }
-            let map = parentTask.space.map.copy()
-            let space = UserSpace(map: map, root: root)
+            let map = space.map
             let pid = ProcessTable.allocatePid()
             let p = Process(pid: pid, user: space, services: services,
                             files: flags & Process.cloneFiles != 0 ? files : files.duplicate(),
@@ -80,6 +90,9 @@ extension Process {
             entry.tasks.append(child)
         }
         child.signalMask = signalMask                            // inherits the caller's mask (per thread)
+        // The alternate signal stack is per thread: a new thread starts without one;
+        // fork and vfork children inherit the caller's (sigaltstack(2)).
+        if flags & Process.cloneThread == 0 { child.altStack = altStack }
         // The child resumes from the same syscall with RAX = 0.
         var f = parentTask.frame.pointee
         f.rax = 0

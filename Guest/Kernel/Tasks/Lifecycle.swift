@@ -36,8 +36,7 @@ enum Lifecycle {
         Futex.waiters.removeAll { w in entry.tasks.contains { $0 === w.task } }
         // The address space goes now; the kernel stacks when the parent reaps us.
         AddressSpaces.activate(BootLayout.bootPML4)
-        AddressSpaces.destroyUser(entry.space.root)
-        entry.space.releaseAreas()                            // area: shm: shared objects let go
+        releaseSpace(entry.space, leaving: entry)
         // Orphans go to init, which reaps them (Linux reparents to the subreaper/PID 1).
         if let initEntry = ProcessTable.initProcess {
             for c in entry.children {
@@ -82,6 +81,15 @@ enum Lifecycle {
         Scheduler.leaveDead()
     }
     // --- end limits ---
+
+    /// Frees the page tables of `space`, which `entry` stops using (exit or exec),
+    /// unless another live process shares it (a CLONE_VM child, or the parent of one).
+    static func releaseSpace(_ space: UserSpace, leaving entry: ProcessEntry) {
+        let shared = ProcessTable.entries.contains { $0 !== entry && !$0.zombie && $0.space === space }
+        guard !shared else { return }
+        AddressSpaces.destroyUser(space.root)
+        space.releaseAreas()                                  // area: shm: shared objects let go
+    }
 
     /// CLONE_CHILD_CLEARTID / set_tid_address: zero the word and wake one futex waiter.
     static func clearChildTid(_ t: Task) {

@@ -59,6 +59,10 @@ enum Scheduler {
             if let i = runQueue.firstIndex(where: { $0.state == .runnable }) {
                 let next = runQueue.remove(at: i)
                 if next === prev { sliceLeft = 2; return }
+                // prev blocked, the vCPU idled, and the interrupt that woke `next`
+                // also woke prev: `makeRunnable` does not queue the current task, so
+                // queue it now or it is never scheduled again (area: go).
+                if prev.state == .runnable && !runQueue.contains(where: { $0 === prev }) { runQueue.append(prev) }
                 switchTo(next, from: prev)
                 return
             }
@@ -80,6 +84,8 @@ enum Scheduler {
         // whose `signalMask` is the running thread's; a switched-out task keeps its own.
         prev.signalMask = prev.process.signalMask
         next.process.signalMask = next.signalMask
+        prev.altStack = prev.process.altStack                // and so is the sigaltstack (area: go)
+        next.process.altStack = next.altStack
         current = next
         sliceLeft = 2
         kernel_stack_top = next.stackTop

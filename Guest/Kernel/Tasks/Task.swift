@@ -21,6 +21,9 @@ final class Task {
     var fsBase: UInt64 = 0
     /// Blocked signals and pending ones (bit N-1 for signal N).
     var signalMask: UInt64 = 0
+    /// sigaltstack (base, flags, size) of this thread while switched out; like
+    /// `signalMask`, the process's `altStack` is the running thread's.
+    var altStack: (UInt64, UInt64, UInt64) = (0, 2, 0)      // SS_DISABLE
     var pendingSignals: UInt64 = 0
     /// rt_sigsuspend: the mask to save in the next handler frame (and restore after).
     var maskBeforeSuspend: UInt64? = nil
