@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Block", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Block"),
         .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory", "GuestABI"], path: "Devices/Testing"),
         .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block", "X86State"], path: "VMM/Machine"),
-        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI", "X86State"], path: "VMM/Launch"),
+        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI", "X86State", "CKVM"], path: "VMM/Launch"),
         .target(name: "Bench", dependencies: benchDependencies, path: "VMM/Bench"),
         .executableTarget(
             name: "swiftlet",
