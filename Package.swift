@@ -29,17 +29,20 @@ let package = Package(
         // ---- Host VMM
         .target(name: "CKVM", path: "VMM/CKVM"),
         .systemLibrary(name: "CFDT", path: "VMM/CFDT", providers: [.apt(["libfdt-dev"])]),
-        .target(name: "KVM", dependencies: ["CKVM"], path: "VMM/KVM"),
+        // Plain x86 register state (segments, descriptor tables) shared by Boot and KVM,
+        // so that Boot stays free of KVM types without a second copy of the struct.
+        .target(name: "X86State", path: "VMM/X86State"),
+        .target(name: "KVM", dependencies: ["CKVM", "X86State"], path: "VMM/KVM"),
         .target(name: "GuestMemory", path: "VMM/GuestMemory"),
-        .target(name: "Boot", dependencies: ["GuestABI", "GuestMemory", "CFDT"], path: "VMM/Boot"),
+        .target(name: "Boot", dependencies: ["GuestABI", "GuestMemory", "CFDT", "X86State"], path: "VMM/Boot"),
         .target(name: "HostCall", dependencies: ["GuestABI", "GuestMemory"], path: "Devices/HostCall"),
         // ---- virtio (issue 4): the transport and split queue, then the device models.
         .target(name: "Virtio", dependencies: ["GuestMemory", "GuestABI"], path: "Devices/Virtio"),
         .target(name: "Console", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Console"),
         .target(name: "Block", dependencies: ["Virtio", "GuestMemory"], path: "Devices/Block"),
         .target(name: "VirtioTesting", dependencies: ["Virtio", "Console", "Block", "GuestMemory", "GuestABI"], path: "Devices/Testing"),
-        .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block"], path: "VMM/Machine"),
-        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI"], path: "VMM/Launch"),
+        .target(name: "Machine", dependencies: ["KVM", "GuestMemory", "Boot", "HostCall", "GuestABI", "Virtio", "Console", "Block", "X86State"], path: "VMM/Machine"),
+        .target(name: "Launch", dependencies: ["Machine", "Boot", "KVM", "HostCall", "GuestMemory", "GuestABI", "X86State", "CKVM"], path: "VMM/Launch"),
         .target(name: "Bench", dependencies: benchDependencies, path: "VMM/Bench"),
         .executableTarget(
             name: "swiftlet",
@@ -50,13 +53,13 @@ let package = Package(
         .plugin(name: "GuestKernelPlugin", capability: .buildTool(), path: "Guest/BuildPlugin"),
 
         // ---- Tests
-        .testTarget(name: "BootTests", dependencies: ["Boot", "GuestMemory"], path: "Tests/BootTests"),
+        .testTarget(name: "BootTests", dependencies: ["Boot", "GuestMemory", "X86State"], path: "Tests/BootTests"),
         .testTarget(name: "GuestKernelTests", dependencies: ["GuestKernel", "GuestABI", "Virtio", "Block", "Console", "VirtioTesting", "GuestMemory"], path: "Tests/GuestKernelTests"),
         .testTarget(name: "HostCallTests", dependencies: ["HostCall", "GuestMemory"], path: "Tests/HostCallTests"),
         .testTarget(name: "LaunchTests", dependencies: ["Launch", "Machine"], path: "Tests/LaunchTests"),
         .testTarget(name: "IntegrationTests", path: "Tests/IntegrationTests"),
-        .testTarget(name: "VirtioTests", dependencies: ["Virtio", "Console", "Block", "VirtioTesting", "GuestMemory", "Machine", "KVM", "GuestABI"], path: "Tests/VirtioTests"),
+        .testTarget(name: "VirtioTests", dependencies: ["Virtio", "Console", "Block", "VirtioTesting", "GuestMemory", "Machine", "KVM", "GuestABI", "Boot"], path: "Tests/VirtioTests"),
         .testTarget(name: "BenchTests", dependencies: ["Bench"], path: "Tests/BenchTests"),
-        .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM"], path: "Tests/MachineTests"),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "KVM", "Boot"], path: "Tests/MachineTests"),
     ]
 )

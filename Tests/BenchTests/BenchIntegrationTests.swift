@@ -110,6 +110,13 @@ struct BenchIntegrationTests {
             let rss = try #require(l["rss"] as? [String: Any])
             try checkSummary(rss, unit: "KiB", atMost: 4 << 20)
             #expect((rss["min"] as? Int ?? 0) > 1024)
+            // smaps splits it: guest pages touched (at least the kernel image) and the VMM.
+            let guest = try #require(l["guest_touched"] as? [String: Any])
+            let vmm = try #require(l["vmm_overhead"] as? [String: Any])
+            try checkSummary(guest, unit: "KiB", atMost: 128 << 10)
+            try checkSummary(vmm, unit: "KiB", atMost: 4 << 20)
+            #expect((guest["min"] as? Int ?? 0) > 256)
+            #expect((vmm["min"] as? Int ?? 0) > 256)
             #expect((l["failures"] as? [Any])?.isEmpty == true)
         }
     }

@@ -2,6 +2,7 @@ import Testing
 import GuestABI
 import GuestMemory
 @testable import Boot
+import X86State
 
 @Suite struct BootGDTTests {
     func entry(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
@@ -31,15 +32,12 @@ import GuestMemory
 
     @Test func segmentStates() {
         let s = BootGDT.segments(tssBase: 0x7e00_0000_9000, tssLimit: 0x67)
-        #expect(s.cs == SegmentState(selector: 0x10, base: 0, limit: 0xffff_ffff, type: 0xb, present: true,
-                                     dpl: 0, db: false, s: true, l: true, g: true, avl: false))
-        for seg in [s.ds, s.es, s.fs, s.gs, s.ss] {
-            #expect(seg == SegmentState(selector: 0x18, base: 0, limit: 0xffff_ffff, type: 3, present: true,
-                                        dpl: 0, db: true, s: true, l: false, g: true, avl: false))
-        }
-        #expect(s.tr.selector == 0x40 && s.tr.type == 0xb && !s.tr.s && s.tr.present)
-        #expect(s.tr.base == 0x7e00_0000_9000 && s.tr.limit == 0x67)
-        #expect(s.gdtBase == BootLayout.directMapBase + BootLayout.bootGDT)
-        #expect(s.gdtLimit == 0x4f)
+        #expect(s.code == SegmentState(base: 0, limit: 0xffff_ffff, selector: 0x10, type: 0xb, present: true,
+                                       dpl: 0, db: false, s: true, l: true, g: true, avl: false))
+        #expect(s.data == SegmentState(base: 0, limit: 0xffff_ffff, selector: 0x18, type: 3, present: true,
+                                       dpl: 0, db: true, s: true, l: false, g: true, avl: false))
+        #expect(s.tss.selector == 0x40 && s.tss.type == 0xb && !s.tss.s && s.tss.present)
+        #expect(s.tss.base == 0x7e00_0000_9000 && s.tss.limit == 0x67)
+        #expect(s.gdt == DescriptorTable(base: BootLayout.directMapBase + BootLayout.bootGDT, limit: 0x4f))
     }
 }

@@ -70,24 +70,18 @@ extension Integration {
 
         @Test("--memory 1M is too small")
         func memoryTooSmall() {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--memory", "1M"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--memory", "1M"]) else { return }
             expectOneErrorLine(r, status: 125, mentioning: ["memory"])
         }
 
         @Test("--memory abc is rejected")
         func memoryNotASize() {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--memory", "abc"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--memory", "abc"]) else { return }
             expectOneErrorLine(r, status: 125, mentioning: ["abc"])
         }
 
         @Test func unknownOption() {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--no-such-option"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--no-such-option"]) else { return }
             expectOneErrorLine(r, status: 125, mentioning: ["--no-such-option"])
         }
 
@@ -102,9 +96,7 @@ extension Integration {
             let dir = try TemporaryDirectory()
             defer { dir.remove() }
             let kernel = dir.path + "/no-such-kernel.elf"
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--kernel", kernel], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--kernel", kernel]) else { return }
             expectOneErrorLine(r, status: 125, mentioning: ["no-such-kernel.elf"])
         }
 

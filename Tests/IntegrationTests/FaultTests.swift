@@ -12,7 +12,7 @@ extension Integration {
                 ("divzero", Int32(136), "SIGFPE"),
             ])
         func fault(_ name: String, _ status: Int32, _ signal: String) {
-            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            guard let r = Swiftlet.runImage(name) else { return }
             #expect(r.status == status, "\(r)")
             #expect(r.stdout.isEmpty, "\(r)")
             #expect(r.stderrLines.contains { $0.hasPrefix("swiftlet: ") && $0.contains(signal) }, "\(r)")

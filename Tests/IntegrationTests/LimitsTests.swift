@@ -22,8 +22,7 @@ extension Integration {
         @Test("2000 fork+exit+wait in 32 MiB leave the kernel heap (Slab in /proc/meminfo) flat",
               arguments: ["limits-musl", "limits-glibc"])
         func noLeakPerExitedProcess(_ name: String) {
-            guard let program = Swiftlet.image(name),
-                  let r = Swiftlet.run(options: ["--memory", "32M"], program, ["leak", "2000"], timeout: 120) else { return }
+            guard let r = Swiftlet.runImage(name, options: ["--memory", "32M"], ["leak", "2000"], timeout: 120) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutLines.contains("ok leak-slab-flat"), "\(r)")
             #expect(r.stdoutLines.last == "0 failures", "\(r)")

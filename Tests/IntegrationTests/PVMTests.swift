@@ -14,8 +14,7 @@ extension Integration {
                 Issue.record("not a PVM host: this test measures PVM native mode")
                 return
             }
-            guard let program = Swiftlet.image("hello-musl"),
-                  let r = Swiftlet.run(options: ["--self-test", "--kernel-log"], program) else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--self-test", "--kernel-log"]) else { return }
             #expect(r.status == 0, "\(r)")
             // "self-test: 10000000 iterations in N us (checksum C)"
             guard let line = r.stderrLines.first(where: { $0.hasPrefix("self-test: 10000000 iterations in ") }),
@@ -28,8 +27,7 @@ extension Integration {
 
         @Test("the timer interrupts a program spinning in user mode")
         func timerPreemptsSpinningProgram() throws {
-            guard let program = Swiftlet.image("spinfor"),
-                  let r = Swiftlet.run(options: ["--kernel-log", "--watchdog", "1"], program, ["2"]) else { return }
+            guard let r = Swiftlet.runImage("spinfor", options: ["--kernel-log", "--watchdog", "1"], ["2"]) else { return }
             #expect(r.status == 0, "\(r)")
             // "exit: status 0 signal 0, N timer ticks, …" — 100 Hz for 2 s of spinning.
             guard let line = r.stderrLines.first(where: { $0.hasPrefix("exit: status 0") }),

@@ -77,7 +77,7 @@ extension Integration {
         @Test("the vDSO serves clock_gettime, gettimeofday and time, consistent with the kernel",
               arguments: ["vdso-musl", "vdso-glibc"])
         func vdso(_ name: String) {
-            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            guard let r = Swiftlet.runImage(name) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "vdso ok\n", "\(r)")
         }

@@ -127,6 +127,16 @@ enum Swiftlet {
         run(["run"] + options + [program] + programArguments, timeout: timeout, term: term,
             workingDirectory: workingDirectory, sourceLocation: sourceLocation)
     }
+
+    /// `run(options:, image(name), programArguments)`: a program from images/out. Nil,
+    /// after recording why, if it was not built or did not finish.
+    static func runImage(
+        _ name: String, options: [String] = [], _ programArguments: [String] = [],
+        timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> RunResult? {
+        guard let program = image(name, sourceLocation: sourceLocation) else { return nil }
+        return run(options: options, program, programArguments, timeout: timeout, sourceLocation: sourceLocation)
+    }
 }
 
 struct HarnessFailure: Error {
@@ -137,14 +147,15 @@ extension Swiftlet {
     /// Runs a self-checking C program from images/out — it prints `ok NAME` or
     /// `FAIL NAME: …` per check, then `N failures`, and exits with N — and expects no
     /// failure, exit status 0 and every check in `required`. Returns the names of the
-    /// checks that passed (nil if the program could not run at all).
+    /// checks that passed (nil if the program could not run at all). `options` go to
+    /// `swiftlet run` (for example `["--memory", "64M"]`).
     @discardableResult
     static func runSelfChecking(
         _ name: String, _ arguments: [String] = [], timeout: TimeInterval = 60, required: [String] = [],
-        sourceLocation: SourceLocation = #_sourceLocation
+        options: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
     ) -> Set<String>? {
-        guard let program = image(name, sourceLocation: sourceLocation),
-              let r = run(program, arguments, timeout: timeout, sourceLocation: sourceLocation) else { return nil }
+        guard let r = runImage(name, options: options, arguments, timeout: timeout, sourceLocation: sourceLocation)
+        else { return nil }
         let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)", sourceLocation: sourceLocation)
         #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)

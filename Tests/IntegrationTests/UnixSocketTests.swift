@@ -17,7 +17,7 @@ extension Integration {
         @Test("poll and epoll see socket readiness: data, idle, EOF (C, musl and glibc)",
               arguments: ["sockpoll-musl", "sockpoll-glibc"])
         func socketReadiness(_ name: String) {
-            guard let program = Swiftlet.image(name), let r = Swiftlet.run(program) else { return }
+            guard let r = Swiftlet.runImage(name) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutLines == ["ok idle-writable", "ok wakes-on-data", "ok epoll-empty", "ok epoll-eof", "0 failures"], "\(r)")
         }

@@ -11,9 +11,7 @@ extension Integration {
 
         @Test("--trace-boot prints all seven milestones in order")
         func traceBoot() throws {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--trace-boot"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--trace-boot"]) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "hello, world\n", "\(r)")
             // "swiftlet: trace: <milestone> <micros> us"
@@ -35,9 +33,7 @@ extension Integration {
         /// Contract: the kernel logs exactly "platform: pvm-native" or "platform: ring0".
         @Test("the kernel runs PVM-native on a PVM host, ring 0 otherwise")
         func kernelPlatform() throws {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--trace-boot", "--kernel-log"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--trace-boot", "--kernel-log"]) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "hello, world\n", "\(r)")
             let expected = hostIsPVM ? "platform: pvm-native" : "platform: ring0"
@@ -46,9 +42,7 @@ extension Integration {
 
         @Test("--kernel-log shows the kernel log on stderr, not stdout")
         func kernelLog() throws {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--kernel-log"], program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--kernel-log"]) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "hello, world\n", "\(r)")
             #expect(r.stderrText.contains("platform: "), "\(r)")
@@ -56,9 +50,7 @@ extension Integration {
 
         @Test("--platform emulated runs hello (slow path)")
         func emulatedPlatform() throws {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: ["--platform", "emulated", "--kernel-log"], program, timeout: 120)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: ["--platform", "emulated", "--kernel-log"], timeout: 120) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "hello, world\n", "\(r)")
             #expect(r.stderrText.contains("platform: ring0"), "\(r)")
@@ -66,9 +58,7 @@ extension Integration {
 
         @Test("--memory and -m accept sizes with suffixes", arguments: [["--memory", "64M"], ["-m", "256M"], ["-m", "1G"]])
         func memorySizes(_ options: [String]) throws {
-            guard let program = Swiftlet.image("hello-musl"),
-                let r = Swiftlet.run(options: options, program)
-            else { return }
+            guard let r = Swiftlet.runImage("hello-musl", options: options) else { return }
             #expect(r.status == 0, "\(r)")
             #expect(r.stdoutText == "hello, world\n", "\(r)")
         }

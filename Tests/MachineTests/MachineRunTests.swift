@@ -15,10 +15,7 @@ struct MachineRunTests {
         let m = try TinyGuest.machine(TinyGuest.serialThenHostCall)
         let rec = PortRecorder()
         let outcome = m.run(ioHandler: rec.handle)
-        guard case .stopped(let value) = outcome else {
-            Issue.record("expected .stopped, got \(outcome.kind): \(outcome)")
-            return
-        }
+        guard let value = outcome.expectStopped() else { return }
         #expect(value == 0x12345)
         #expect(rec.accesses == [PortAccess(port: 0x510, direction: .out, size: 4, value: 0x12345)])
         #expect(m.serial.output == "A\n")
@@ -30,10 +27,7 @@ struct MachineRunTests {
         let m = try TinyGuest.machine(TinyGuest.repOutsb)
         let rec = PortRecorder()
         let outcome = m.run(ioHandler: rec.handle)
-        guard case .stopped(let value) = outcome else {
-            Issue.record("expected .stopped, got \(outcome.kind): \(outcome)")
-            return
-        }
+        guard let value = outcome.expectStopped() else { return }
         #expect(value == 1)
         #expect(m.serial.output == "hello\n")
         #expect(m.serial.bytesTransmitted == 6)
@@ -42,10 +36,7 @@ struct MachineRunTests {
     @Test func serialLSRReadsTransmitterEmpty() throws {
         let m = try TinyGuest.machine(TinyGuest.readLSR)
         let outcome = m.run(ioHandler: PortRecorder().handle)
-        guard case .stopped(let value) = outcome else {
-            Issue.record("expected .stopped, got \(outcome.kind): \(outcome)")
-            return
-        }
+        guard let value = outcome.expectStopped() else { return }
         #expect(value == 0x60)
     }
 
@@ -53,10 +44,7 @@ struct MachineRunTests {
         let m = try TinyGuest.machine(TinyGuest.unknownPortAndMMIO, config: MachineConfig(memorySize: 4 << 20))
         let rec = PortRecorder()
         let outcome = m.run(ioHandler: rec.handle)
-        guard case .stopped(let value) = outcome else {
-            Issue.record("expected .stopped, got \(outcome.kind): \(outcome)")
-            return
-        }
+        guard let value = outcome.expectStopped() else { return }
         // in al = 0xff (upper eax bytes stay 0), plus the MMIO read of 0.
         #expect(value == 0xff)
         #expect(rec.accesses.first == PortAccess(port: 0x80, direction: .in, size: 1, value: 0))

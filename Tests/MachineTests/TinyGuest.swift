@@ -1,7 +1,9 @@
 import GuestABI
 import GuestMemory
+import Boot
 import KVM
 @testable import Machine
+import Testing
 
 /// Hand-assembled 64-bit guests (bytes from llvm-mc) for exercising the run loop. They
 /// run in KVM's emulator on PVM (~1 µs per instruction, no SSE), so they are tiny.
@@ -59,13 +61,8 @@ enum TinyGuest {
         return m
     }
 
-    static let segments = BootSegments(
-        code: SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelCode, type: 0xb, present: true,
-                           dpl: 0, db: false, s: true, l: true, g: true),
-        data: SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelData, type: 0x3, present: true,
-                           dpl: 0, db: true, s: true, l: false, g: true),
-        tss: SegmentState(base: 0, limit: 0x67, selector: Selector.tss, type: 0xb, present: true,
-                          dpl: 0, db: false, s: false, l: false, g: false))
+    /// The boot GDT's hidden state, as `swiftlet run` loads it (the GDT itself is not written).
+    static let segments = BootGDT.segments(tssBase: 0, tssLimit: 0x67)
 }
 
 /// Records every access the handler sees and stops at the first write to the host-call port.
@@ -76,5 +73,16 @@ final class PortRecorder {
         accesses.append(a)
         if a.port == HostCallPort.request && a.direction == .out { return .stop(a.value) }
         return .unhandled
+    }
+}
+
+extension RunOutcome {
+    /// The stop value, or nil after recording which other outcome came instead.
+    func expectStopped(sourceLocation: SourceLocation = #_sourceLocation) -> Stop? {
+        guard case .stopped(let value) = self else {
+            Issue.record("expected .stopped, got \(kind): \(self)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return value
     }
 }

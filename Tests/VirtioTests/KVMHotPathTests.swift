@@ -4,6 +4,7 @@ import Glibc
 import Block
 import GuestABI
 import GuestMemory
+import Boot
 import KVM
 import Machine
 import Testing
@@ -25,13 +26,8 @@ import VirtioTesting
             + [0x0f, 0xb7, 0x01, 0x83, 0xf8, 0x01, 0x75, 0xf8, 0x66, 0xba, 0x10, 0x05, 0xef, 0xeb, 0xfe]
     }
 
-    static let segments = BootSegments(
-        code: SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelCode, type: 0xb, present: true,
-                           dpl: 0, db: false, s: true, l: true, g: true),
-        data: SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelData, type: 0x3, present: true,
-                           dpl: 0, db: true, s: true, l: false, g: true),
-        tss: SegmentState(base: 0, limit: 0x67, selector: Selector.tss, type: 0xb, present: true,
-                          dpl: 0, db: false, s: false, l: false, g: false))
+    /// The boot GDT's hidden state, as `swiftlet run` loads it (the GDT itself is not written).
+    static let segments = BootGDT.segments(tssBase: 0, tssLimit: 0x67)
 
     @Test func notifyThroughIOEventFDWithoutExit() throws {
         let m = try Machine(config: MachineConfig(memorySize: 16 << 20, watchdogSeconds: 20, timeoutSeconds: 60))

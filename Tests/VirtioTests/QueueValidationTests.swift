@@ -26,6 +26,17 @@ import VirtioTesting
         return d.status
     }
 
+    /// Publishes descriptor 0 = `head` as the next chain (if given), notifies queue 0 and
+    /// expects the device to have flagged NEEDS_RESET.
+    func expectViolation(_ rig: BlockRig, head: Descriptor? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        if let head {
+            rig.driver.setDescriptor(0, 0, head)
+            rig.driver.publishHead(0, 0)
+        }
+        rig.driver.notify(0)
+        #expect(rig.driver.status.contains(.needsReset), sourceLocation: sourceLocation)
+    }
+
     @Test func validQueueBecomesReady() throws {
         #expect(try !ready(size: 16).contains(.needsReset))
     }
@@ -61,8 +72,7 @@ import VirtioTesting
     @Test func availDeltaMustNotExceedSize() throws {
         let rig = try BlockRig()
         rig.driver.setAvailIndex(0, 17)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig)
         // Exactly `size` is allowed (a full ring): the chains are then parsed.
         let ok = try BlockRig()
         ok.driver.setAvailIndex(0, 16)
@@ -79,17 +89,13 @@ import VirtioTesting
         rig.driver.setDescriptor(0, 0, Descriptor(address: buf, length: 16, flags: Descriptor.flagNext, next: 1))
         rig.driver.setDescriptor(0, 1, Descriptor(address: buf, length: 16, flags: Descriptor.flagNext, next: 0))
         rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig)
     }
 
     @Test func nextIndexMustBeBelowSize() throws {
         let rig = try BlockRig()
         let buf = rig.driver.allocate(16)
-        rig.driver.setDescriptor(0, 0, Descriptor(address: buf, length: 16, flags: Descriptor.flagNext, next: 99))
-        rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig, head: Descriptor(address: buf, length: 16, flags: Descriptor.flagNext, next: 99))
     }
 
     @Test func totalLengthMustFitIn32Bits() throws {
@@ -116,62 +122,47 @@ import VirtioTesting
     @Test func bufferMustBeInsideGuestRAM() throws {
         let rig = try BlockRig()
         rig.driver.addChain(0, [.init(0x3f_fff0, 32, writable: false)])
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig)
     }
 
     @Test func readableAfterWritableIsRefused() throws {
         let rig = try BlockRig()
         let a = rig.driver.allocate(16)
         rig.driver.addChain(0, [.init(a, 1, writable: true), .init(a, 16, writable: false)])
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig)
     }
 
     @Test func indirectRequiresNegotiation() throws {
         let rig = try BlockRig(features: [.version1])
         let a = rig.driver.allocate(16)
         rig.driver.addIndirectChain(0, [.init(a, 16, writable: false), .init(a, 1, writable: true)])
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig)
     }
 
     @Test(arguments: [0, 8, 24] as [UInt32])
     func indirectLengthMustBeNonzeroMultipleOf16(length: UInt32) throws {
         let rig = try BlockRig()
         let table = rig.driver.allocate(64)
-        rig.driver.setDescriptor(0, 0, Descriptor(address: table, length: length, flags: Descriptor.flagIndirect, next: 0))
-        rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig, head: Descriptor(address: table, length: length, flags: Descriptor.flagIndirect, next: 0))
     }
 
     @Test func indirectWithNextIsRefused() throws {
         let rig = try BlockRig()
         let table = rig.driver.allocate(32)
-        rig.driver.setDescriptor(0, 0, Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect | Descriptor.flagNext, next: 1))
-        rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig, head: Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect | Descriptor.flagNext, next: 1))
     }
 
     @Test func nestedIndirectIsRefused() throws {
         let rig = try BlockRig()
         let table = rig.driver.allocate(32)
         rig.driver.storeDescriptor(Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect, next: 0), at: table)
-        rig.driver.setDescriptor(0, 0, Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect, next: 0))
-        rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig, head: Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect, next: 0))
     }
 
     @Test func indirectTableMustBeInsideRAMAndAligned() throws {
         for addr: UInt64 in [0x3f_fff0, 0x20008] {
             let rig = try BlockRig()
-            rig.driver.setDescriptor(0, 0, Descriptor(address: addr, length: 32, flags: Descriptor.flagIndirect, next: 0))
-            rig.driver.publishHead(0, 0)
-            rig.driver.notify(0)
-            #expect(rig.driver.status.contains(.needsReset))
+            expectViolation(rig, head: Descriptor(address: addr, length: 32, flags: Descriptor.flagIndirect, next: 0))
         }
     }
 
@@ -181,10 +172,7 @@ import VirtioTesting
         let a = rig.driver.allocate(16)
         rig.driver.storeDescriptor(Descriptor(address: a, length: 16, flags: Descriptor.flagNext, next: 1), at: table)
         rig.driver.storeDescriptor(Descriptor(address: a, length: 16, flags: Descriptor.flagNext, next: 0), at: table + 16)
-        rig.driver.setDescriptor(0, 0, Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect, next: 0))
-        rig.driver.publishHead(0, 0)
-        rig.driver.notify(0)
-        #expect(rig.driver.status.contains(.needsReset))
+        expectViolation(rig, head: Descriptor(address: table, length: 32, flags: Descriptor.flagIndirect, next: 0))
     }
 
     @Test func violationStopsProcessingUntilReset() throws {

@@ -1,3 +1,4 @@
+import Launch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,11 @@ public struct DensityResult: Equatable, Sendable {
         public var rssKiB: [UInt64] = []
         public var hwmKiB: [UInt64] = []
         public var anonKiB: [UInt64] = []
+        /// From smaps (`VMMOverhead`), one sample per microVM: RSS of the guest RAM mapping,
+        /// RSS outside it (the VMM overhead), and the private part of the latter.
+        public var guestKiB: [UInt64] = []
+        public var vmmKiB: [UInt64] = []
+        public var vmmPrivateKiB: [UInt64] = []
         /// Per repetition: MemAvailable drop / K.
         public var hostKiBPerVM: [UInt64] = []
         public var failures: [String] = []
@@ -39,16 +45,23 @@ public struct DensityResult: Equatable, Sendable {
         }
         out += "\n"
         func mib(_ kib: UInt64?) -> String { kib.map { Format.fixed(Double($0) / 1024, 1) } ?? "-" }
-        var t = TextTable(header: ["K", "starts/s", "all ready (ms)", "RSS/VM MiB", "RSS p90", "HWM/VM", "anon/VM", "host MiB/VM"])
+        var t = TextTable(header: ["K", "starts/s", "all ready (ms)", "RSS/VM MiB", "RSS p90", "HWM/VM", "guest/VM", "VMM/VM",
+                                   "VMM priv", "host MiB/VM"])
         for l in levels {
             let rate = Self.median(l.startRateMilli).map { Format.fixed(Double($0) / 1000, 1) } ?? "-"
             let ready = Self.median(l.allReadyNanos).map { Format.fixed(Double($0) / 1e6, 1) } ?? "-"
             t.rows.append([String(l.concurrent), rate, ready, mib(Self.median(l.rssKiB)),
                            mib(LatencySummary(samples: l.rssKiB)?.p90), mib(Self.median(l.hwmKiB)),
-                           mib(Self.median(l.anonKiB)), mib(Self.median(l.hostKiBPerVM))])
+                           mib(Self.median(l.guestKiB)), mib(Self.median(l.vmmKiB)), mib(Self.median(l.vmmPrivateKiB)),
+                           mib(Self.median(l.hostKiBPerVM))])
         }
         out += t.render()
-        out += "RSS = VmRSS of each swiftlet process (includes the shared binary); anon = RssAnon (guest pages\ntouched + VMM heap); host MiB/VM = drop of MemAvailable while all K sleep, divided by K.\n"
+        out += """
+            RSS = VmRSS of each swiftlet process = guest (RSS of the guest RAM mapping: guest pages touched)
+            + VMM (RSS of every other mapping: binary, Swift runtime and libraries, heap, stacks, KVM pages);
+            VMM priv = its private part; host MiB/VM = drop of MemAvailable while all K sleep, divided by K.
+
+            """
         for l in levels where !l.failures.isEmpty {
             out += "K=\(l.concurrent): \(l.failures.count) problem(s): \(l.failures[0])\n"
         }
@@ -71,6 +84,9 @@ public struct DensityResult: Equatable, Sendable {
                     JSONField("rss", dist(l.rssKiB, "KiB")),
                     JSONField("hwm", dist(l.hwmKiB, "KiB")),
                     JSONField("rss_anon", dist(l.anonKiB, "KiB")),
+                    JSONField("guest_touched", dist(l.guestKiB, "KiB")),
+                    JSONField("vmm_overhead", dist(l.vmmKiB, "KiB")),
+                    JSONField("vmm_private", dist(l.vmmPrivateKiB, "KiB")),
                     JSONField("host_memory_per_vm", dist(l.hostKiBPerVM, "KiB")),
                     JSONField("failures", .array(l.failures.map(JSONValue.string))),
                 ])
@@ -172,6 +188,10 @@ enum DensityBench {
             level.rssKiB.append(m.rssKiB)
             level.hwmKiB.append(m.hwmKiB)
             level.anonKiB.append(m.anonKiB)
+            guard let o = VMMOverhead.read(pid: c.pid, guestBytes: RunOptions.defaultMemory) else { continue }
+            level.guestKiB.append(o.guestKiB)
+            level.vmmKiB.append(o.totalKiB)
+            level.vmmPrivateKiB.append(o.privateKiB)
         }
         let availDuring = memAvailableKiB()
         if availBefore > availDuring { level.hostKiBPerVM.append((availBefore - availDuring) / UInt64(k)) }

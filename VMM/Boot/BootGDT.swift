@@ -1,5 +1,6 @@
 import GuestABI
 import GuestMemory
+import X86State
 
 /// The boot GDT in the Linux layout (`Selector`, facts/pvm.md §3.4), so that
 /// STAR = 0x0023_0010_0000_0000 works for SYSCALL/SYSRET from the first instruction.
@@ -52,15 +53,15 @@ public enum BootGDT {
 
     /// The hidden-cache values matching the descriptors above.
     public static func segments(tssBase: UInt64, tssLimit: UInt32) -> BootSegments {
-        let cs = SegmentState(selector: Selector.kernelCode, base: 0, limit: 0xffff_ffff, type: 0xb,
+        let cs = SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelCode, type: 0xb,
                               present: true, dpl: 0, db: false, s: true, l: true, g: true, avl: false)
-        let data = SegmentState(selector: Selector.kernelData, base: 0, limit: 0xffff_ffff, type: 0x3,
+        let data = SegmentState(base: 0, limit: 0xffff_ffff, selector: Selector.kernelData, type: 0x3,
                                 present: true, dpl: 0, db: true, s: true, l: false, g: true, avl: false)
-        let tr = SegmentState(selector: Selector.tss, base: tssBase, limit: tssLimit, type: 0xb,
+        let tr = SegmentState(base: tssBase, limit: tssLimit, selector: Selector.tss, type: 0xb,
                               present: true, dpl: 0, db: false, s: false, l: false, g: false, avl: false)
         // GDTR holds a linear address and paging is on at entry with no identity map, so
         // the base is the GDT's direct-map alias; later selector loads read it there.
-        return BootSegments(cs: cs, data: data, tr: tr, gdtBase: BootLayout.directMapBase + BootLayout.bootGDT,
-                            gdtLimit: UInt16(size - 1))
+        return BootSegments(code: cs, data: data, tss: tr,
+                            gdt: DescriptorTable(base: BootLayout.directMapBase + BootLayout.bootGDT, limit: UInt16(size - 1)))
     }
 }

@@ -1,4 +1,5 @@
 import CKVM
+import X86State
 
 /// General-purpose registers (struct kvm_regs), as plain Swift values.
 public struct Registers: Equatable, Sendable {
@@ -27,35 +28,9 @@ public struct Registers: Equatable, Sendable {
     }
 }
 
-/// A segment register's hidden state (struct kvm_segment). The Boot module computes the
-/// same values from its GDT; callers copy them field by field.
-public struct SegmentState: Equatable, Sendable {
-    public var base: UInt64
-    public var limit: UInt32
-    public var selector: UInt16
-    /// Descriptor type nibble (e.g. 0xb = execute/read accessed code, 0x3 = read/write
-    /// accessed data, 0xb with s = 0 = busy 64-bit TSS).
-    public var type: UInt8
-    public var present: Bool
-    public var dpl: UInt8
-    public var db: Bool
-    /// Code/data (true) vs system (false) descriptor.
-    public var s: Bool
-    /// 64-bit code segment.
-    public var l: Bool
-    /// Limit in 4 KiB units.
-    public var g: Bool
-    public var avl: Bool
-    public var unusable: Bool
-
-    public init(base: UInt64 = 0, limit: UInt32 = 0, selector: UInt16 = 0, type: UInt8 = 0, present: Bool = false,
-                dpl: UInt8 = 0, db: Bool = false, s: Bool = false, l: Bool = false, g: Bool = false,
-                avl: Bool = false, unusable: Bool = false) {
-        self.base = base; self.limit = limit; self.selector = selector; self.type = type
-        self.present = present; self.dpl = dpl; self.db = db; self.s = s; self.l = l; self.g = g
-        self.avl = avl; self.unusable = unusable
-    }
-
+/// A segment register's hidden state (struct kvm_segment) is `X86State.SegmentState`,
+/// shared with Boot; these convert it.
+extension SegmentState {
     init(_ k: kvm_segment) {
         self.init(base: k.base, limit: k.limit, selector: k.selector, type: k.type, present: k.present != 0,
                   dpl: k.dpl, db: k.db != 0, s: k.s != 0, l: k.l != 0, g: k.g != 0, avl: k.avl != 0,
@@ -69,13 +44,6 @@ public struct SegmentState: Equatable, Sendable {
         k.l = l ? 1 : 0; k.g = g ? 1 : 0; k.avl = avl ? 1 : 0; k.unusable = unusable ? 1 : 0
         return k
     }
-}
-
-/// GDTR/IDTR (struct kvm_dtable).
-public struct DescriptorTable: Equatable, Sendable {
-    public var base: UInt64
-    public var limit: UInt16
-    public init(base: UInt64, limit: UInt16) { self.base = base; self.limit = limit }
 }
 
 /// Control registers, segments and descriptor tables (struct kvm_sregs). The pending

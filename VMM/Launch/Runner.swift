@@ -1,9 +1,11 @@
 import Boot
+import CKVM
 import GuestABI
 import GuestMemory
 import HostCall
 import KVM
 import Machine
+import X86State
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +32,8 @@ public enum Runner {
         guard case .success(let kernelBytes) = HostFiles.readFile(kernelPath) else {
             return fail("cannot read the guest kernel: \(kernelPath)")
         }
-        let code = boot(options, workload: workload, kernelPath: kernelPath, kernelBytes: kernelBytes, trace: &trace)
+        let code = boot(options, workload: consume workload, kernelPath: kernelPath, kernelBytes: consume kernelBytes,
+                        trace: &trace)
         // (boot has forked the teardown helper before dropping the Machine.)
         trace.mark("vm-torn-down")      // the Machine (fds, guest RAM) is gone by now
         trace.print()
@@ -42,7 +45,10 @@ public enum Runner {
         return code.rawValue
     }
 
-    static func boot(_ options: RunOptions, workload: Workload, kernelPath: String, kernelBytes: [UInt8],
+    /// Takes the workload and the kernel image: once copied into guest RAM they are
+    /// released, not held for the whole run (the initramfs is the size of the program,
+    /// ~1.9 MiB for busybox; the kernel ~0.6 MiB; BENCHMARKS.md "VMM overhead").
+    static func boot(_ options: RunOptions, workload: consuming Workload, kernelPath: String, kernelBytes: consuming [UInt8],
                      trace: inout BootTrace) -> Int32 {
 
         // The VM.
@@ -96,7 +102,7 @@ public enum Runner {
             return fail("--memory \(options.memory >> 20)M is too small for the kernel and a \(initrdSize >> 10) KiB program image (need at least \(need)M)")
         }
         let tssVirtual = BootLayout.directMapBase + 0x9000
-        let segments: Boot.BootSegments
+        let segments: BootSegments
         do throws(GuestMemoryError) {
             try memory.writeBytes(workload.initramfs, at: GuestAddress(initrdStart))
             try BootPageTables.write(into: memory, userBitEverywhere: host == .pvm)
@@ -104,6 +110,14 @@ public enum Runner {
         } catch {
             return fail("cannot set up guest memory: \(error)")
         }
+        let initPath = workload.initPath
+        _ = consume workload
+        _ = consume kernelBytes
+        #if canImport(Glibc)
+        // Reading and packing them left ~1 MiB of freed chunks resident inside the brk
+        // heap (measured with busybox); hand those pages back before the long run.
+        _ = malloc_trim(0)
+        #endif
 
         var random = [UInt8](repeating: 0, count: BootConfig.randomSize)
         let urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
@@ -123,7 +137,7 @@ public enum Runner {
             realtimeNanoseconds: UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec),
             trace: options.traceBoot, ttyMask: ttyMask,
             windowRows: haveWinsize ? ws.ws_row : 0, windowColumns: haveWinsize ? ws.ws_col : 0,
-            initPath: workload.initPath, argv: options.argv, envp: options.envp, random: random,
+            initPath: initPath, argv: options.argv, envp: options.envp, random: random,
             selfTest: options.selfTest, testHang: options.testHang)
         boot.kernelLog = options.kernelLog
         boot.pvmReturn = options.pvmReturn ?? getenv("SWIFTLET_PVM_RETURN").flatMap {
@@ -140,7 +154,7 @@ public enum Runner {
         }
         do throws(MachineError) {
             try machine.start(entry: loaded.entry, rdi: BootLayout.fdt, rsi: platform.rawValue,
-                              entrySegments: EntrySegments(segments))
+                              segments: segments)
         } catch {
             return fail(error.message)
         }

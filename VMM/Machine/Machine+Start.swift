@@ -3,24 +3,7 @@ import Glibc
 #endif
 import GuestABI
 import KVM
-
-/// The segment and descriptor-table state of the 64-bit entry. The Boot module builds
-/// the GDT in guest memory and supplies the matching hidden state.
-public struct BootSegments: Sendable {
-    /// CS: 64-bit kernel code (`Selector.kernelCode`).
-    public var code: SegmentState
-    /// DS, ES, FS, GS and SS: kernel data (`Selector.kernelData`).
-    public var data: SegmentState
-    /// TR: the 64-bit TSS.
-    public var tss: SegmentState
-    /// GDTR. Only the kernel window is mapped, so the base is the GDT's direct-map address.
-    public var gdt: DescriptorTable
-
-    public init(code: SegmentState, data: SegmentState, tss: SegmentState,
-                gdt: DescriptorTable = DescriptorTable(base: BootLayout.directMapBase + BootLayout.bootGDT, limit: 0x4f)) {
-        self.code = code; self.data = data; self.tss = tss; self.gdt = gdt
-    }
-}
+import X86State
 
 /// Architectural bits used at entry (Intel SDM vol. 3 §2.5, §2.2.1).
 enum X86 {

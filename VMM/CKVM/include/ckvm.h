@@ -14,6 +14,8 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+// malloc_trim: Launch returns the boot-time heap to the host before the run.
+#include <malloc.h>
 
 // fallocate(2) and O_DIRECT are _GNU_SOURCE-only in glibc's headers: reach them directly.
 static inline int ckvm_fallocate(int fd, int mode, int64_t offset, int64_t length) {
