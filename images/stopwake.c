@@ -420,22 +420,23 @@ static int leak_round(int killer) {
         if (pipe(block_pipe)) _exit(2);
         pthread_t th[4];
         for (long i = 0; i < 4; i++) pthread_create(&th[i], NULL, blocker, (void *)i);
-        msleep(5);
+        msleep(40);                                  /* longer than a tick: the threads run and block */
         if (killer == 0) _exit(0);                   /* exit_group ends the blocked threads */
         if (killer == 1) { execv(self_path, (char *[]){"stopwake", "exit0", NULL}); _exit(4); }   /* execve ends them */
         for (;;) pause();                            /* SIGKILL from the parent */
     }
-    if (killer == 2) { msleep(10); kill(c, SIGKILL); }
+    if (killer == 2) { msleep(60); kill(c, SIGKILL); }
     int st;
     if (waitpid(c, &st, 0) != c) return -1;
     return 0;
 }
 
-static int leak_test(int n) {
-    for (int i = 0; i < 6; i++) leak_round(i % 3);   /* warm up the heap */
+/* kind -1: all three ways in turn; 0 exit_group, 1 execve, 2 SIGKILL. */
+static int leak_test(int n, int kind) {
+    for (int i = 0; i < 6; i++) leak_round(kind < 0 ? i % 3 : kind);   /* warm up the heap */
     long before = slab_kb();
     int bad = 0;
-    for (int i = 0; i < n; i++) bad |= leak_round(i % 3);
+    for (int i = 0; i < n; i++) bad |= leak_round(kind < 0 ? i % 3 : kind);
     long after = slab_kb();
     CHECK("leak-rounds", bad == 0, "a round failed");
     CHECK("leak-blocked-threads-slab-flat", before > 0 && after >= 0 && after - before < 64,
@@ -448,7 +449,7 @@ static int leak_test(int n) {
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "exit0") == 0) return 0;
     self_path = argv[0];
-    if (argc > 2 && strcmp(argv[1], "leak") == 0) return leak_test(atoi(argv[2]));
+    if (argc > 2 && strcmp(argv[1], "leak") == 0) return leak_test(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : -1);
     setvbuf(stdout, NULL, _IOLBF, 0);
     test_stop_wakes_sleepers();
     test_handler_after_stop();

@@ -67,6 +67,14 @@ final class Task {
     // --- stops in the kernel, restart_syscall (area: jobctl2) ---
     /// What restart_syscall(2) continues after ERESTART_RESTARTBLOCK (Linux restart_block).
     var restartBlock: RestartBlock = .none
+    /// Ended by another thread (exit_group, a fatal signal, execve) while switched out
+    /// with kernel frames on its stack: it runs once more to unwind them (their
+    /// references would leak otherwise) and dies on its way to user mode, touching no
+    /// user memory. `dyingEntry` keeps its process entry alive until then.
+    var killed = false
+    var dyingEntry: ProcessEntry? = nil
+    /// Has run at least once (a task that never ran has no kernel frames to unwind).
+    var started = false
     // --- end jobctl2 ---
 
     init(tid: Int32, process: Process, space: UserSpace) {

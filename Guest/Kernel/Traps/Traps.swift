@@ -115,8 +115,10 @@ func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
     // Switching away is only safe from the task's own kernel stack (not from an IST
     // frame, which the next event would overwrite).
     if Scheduler.needResched && frame == t.frame { Scheduler.schedule() }
+    if Lifecycle.diesOnReturn(t) { return }                   // area: jobctl2: ended by another thread
     if t.pendingSignals != 0 || t.entry?.stopped == true { Signals.deliver(frame) }   // area: jobctl: stopped
     else { Signals.noHandlerRan(frame, t) }                   // area: jobctl2: restart codes never reach the program
+    if Lifecycle.diesOnReturn(t) { return }                   // area: jobctl2: ended while stopped in deliver
     if t.state == .zombie { return }                          // area: limits: died in deliver
     if !Platform.prepareUserReturn(&frame.pointee, user: t.space) {
         killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
