@@ -23,9 +23,27 @@ struct QueuedSignal {
 /// portable `Process` (rt_sigaction, rt_sigprocmask); pending bits and their siginfo
 /// queue live on the task; job-control state (stopped) on the `ProcessEntry`.
 enum Signals {
-    static let SIGKILL: Int32 = 9, SIGSEGV: Int32 = 11, SIGPIPE: Int32 = 13, SIGCHLD: Int32 = 17
-    static let SIGCONT: Int32 = 18, SIGSTOP: Int32 = 19, SIGTSTP: Int32 = 20, SIGTTIN: Int32 = 21, SIGTTOU: Int32 = 22
+    /// The x86-64 Linux signal numbers (asm/signal.h) and their names: the one place
+    /// they are spelled (faults, delivery, job control, logs).
+    static let SIGHUP: Int32 = 1, SIGINT: Int32 = 2, SIGQUIT: Int32 = 3, SIGILL: Int32 = 4, SIGTRAP: Int32 = 5
+    static let SIGABRT: Int32 = 6, SIGBUS: Int32 = 7, SIGFPE: Int32 = 8, SIGKILL: Int32 = 9, SIGUSR1: Int32 = 10
+    static let SIGSEGV: Int32 = 11, SIGUSR2: Int32 = 12, SIGPIPE: Int32 = 13, SIGALRM: Int32 = 14, SIGTERM: Int32 = 15
+    static let SIGSTKFLT: Int32 = 16, SIGCHLD: Int32 = 17, SIGCONT: Int32 = 18, SIGSTOP: Int32 = 19, SIGTSTP: Int32 = 20
+    static let SIGTTIN: Int32 = 21, SIGTTOU: Int32 = 22, SIGURG: Int32 = 23, SIGXCPU: Int32 = 24, SIGXFSZ: Int32 = 25
+    static let SIGVTALRM: Int32 = 26, SIGPROF: Int32 = 27, SIGWINCH: Int32 = 28, SIGIO: Int32 = 29, SIGPWR: Int32 = 30
+    static let SIGSYS: Int32 = 31
     static let SIGRTMIN: Int32 = 32
+
+    static let names: [String] = [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ]
+
+    static func name(_ s: Int32) -> String {
+        if s >= 1 && Int(s) <= names.count { return names[Int(s) - 1] }
+        return "signal \(s)"
+    }
     static let sigDefault: UInt64 = 0, sigIgnore: UInt64 = 1
     static let saNoCldStop: UInt64 = 1
     static let saRestorer: UInt64 = 0x0400_0000, saOnStack: UInt64 = 0x0800_0000
@@ -62,7 +80,7 @@ enum Signals {
 
     /// Signals whose default action is to do nothing.
     static func ignoredByDefault(_ sig: Int32) -> Bool {
-        sig == SIGCHLD || sig == 23 || sig == 28 || sig == SIGCONT      // CHLD, URG, WINCH, CONT
+        sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT
     }
 
     /// An ignored signal that the target does not block is discarded when generated
@@ -265,7 +283,7 @@ enum Signals {
                 _ = dequeue(sig, from: t)
                 if ignoredByDefault(sig) { continue }
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(sig),
-                                      reason: Signal.name(sig) + ": killed by a signal")
+                                      reason: Signals.name(sig) + ": killed by a signal")
                 return                                        // the entry code switches away
             }
             let info = dequeue(sig, from: t)
@@ -275,7 +293,7 @@ enum Signals {
             if !SignalFrame.push(frame, task: t, signal: sig, info: info, handler: h, flags: f,
                                  restorer: p.signalActions[Int(sig) * 4 + 2], mask: p.signalActions[Int(sig) * 4 + 3]) {
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(SIGSEGV),
-                                      reason: "SIGSEGV: cannot build the signal frame for \(Signal.name(sig))")
+                                      reason: "SIGSEGV: cannot build the signal frame for \(Signals.name(sig))")
                 return
             }
             if f & saResetHand != 0 { p.signalActions[Int(sig) * 4] = sigDefault }
@@ -298,7 +316,7 @@ enum Signals {
             put32(16, info.pid); put(24, info.value, 8)
         } else if sig == SIGCHLD {
             put32(16, info.pid); put32(24, info.status)
-        } else if sig == SIGSEGV || sig == 7 || sig == 4 || sig == 8 || sig == 5 {
+        } else if sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP {
             put(16, info.address, 8)
         } else {
             put32(16, info.pid)
