@@ -264,6 +264,7 @@ enum Signals {
                 t.jobStopped = true
                 while e.stopped && t.pendingSignals & bit(SIGKILL) == 0 { Scheduler.block() }
                 t.jobStopped = false
+                if t.killed { return }                        // area: jobctl2: ended while stopped
             }
             let p = t.process
             let deliverable = t.pendingSignals & (~p.signalMask | bit(SIGKILL) | bit(SIGSTOP))

@@ -123,6 +123,7 @@ enum Scheduler {
         let next = runQueue.remove(at: i)
         let prev: Task = current
         next.process.signalMask = next.signalMask
+        next.process.altStack = next.altStack                 // area: jobctl2: per-thread, as in switchTo
         current = next
         sliceLeft = 2
         needResched = false
