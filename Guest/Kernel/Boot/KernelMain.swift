@@ -68,8 +68,8 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     process.startMonotonic = services.monotonicNanoseconds()
     Process.cpuClock = { Timers.cpuClock(thread: $0) }        // area: timers
     Process.cpuClockById = { Timers.cpuClock(id: $0) }
-    ProcFS.kernelInfo = { Timers.procInfo($0) }
-    ProcFS.processes = { ProcessTable.entries.filter { !$0.zombie }.map { $0.process } }
+    ProcFS.kernelStat = { ProcessTable.procStat($0) }                 // area: jobctl2: zombies too
+    ProcFS.processes = { ProcessTable.entries.map { $0.process } }
     let entry = ProcessEntry(process: process, space: space, parent: nil)
     let task = Task(tid: 1, process: process, space: space)
     task.entry = entry

@@ -36,6 +36,20 @@ enum Futex {
         throw .ETIMEDOUT
     }
 
+    /// FUTEX_WAIT as a syscall: an interruption restarts the wait when no handler runs
+    /// (Linux futex_wait: ERESTARTSYS, or with a timeout restart_syscall with the same
+    /// deadline), so a stop and SIGCONT do not end it (area: jobctl2).
+    static func waitRestartable(address: UInt64, expected: UInt32, deadline: UInt64, bitset: UInt32) throws(Errno) {
+        do throws(Errno) {
+            try wait(address: address, expected: expected, deadline: deadline, bitset: bitset)
+        } catch {
+            guard error == .EINTR else { throw error }
+            if deadline == 0 { throw Errno(Signals.restartSys) }
+            Scheduler.current.restartBlock = .futex(address: address, expected: expected, deadline: deadline, bitset: bitset)
+            throw Errno(Signals.restartBlock)
+        }
+    }
+
     @discardableResult
     static func wake(address: UInt64, space: UserSpace, count: Int, bitset: UInt32 = 0xffff_ffff) -> Int {
         var woken = 0
@@ -87,7 +101,7 @@ extension Process {
                 }
                 if deadline <= services.monotonicNanoseconds() { throw .ETIMEDOUT }
             }
-            try Futex.wait(address: a.a0, expected: val, deadline: deadline, bitset: bitset)
+            try Futex.waitRestartable(address: a.a0, expected: val, deadline: deadline, bitset: bitset)   // area: jobctl2
             return 0
         case Futex.opWake, Futex.opWakeBitset:
             let bitset = op == Futex.opWakeBitset ? UInt32(truncatingIfNeeded: a.a5) : 0xffff_ffff

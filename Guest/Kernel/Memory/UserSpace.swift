@@ -15,6 +15,7 @@ final class UserSpace: UserMemory {
     /// Returns the physical address of `va`.
     func resolve(_ va: UInt64, write: Bool) -> UInt64? {
         guard va < BootLayout.userLimit else { return nil }
+        if Scheduler.current?.killed == true { return nil }  // area: jobctl2: a dying thread's space may be gone
         if let (pa, flags) = PageTables.lookup(va) {
             if write && flags & PTE.writable == 0 {
                 // Copy-on-write: the kernel writing for the program breaks sharing too.

@@ -30,7 +30,7 @@ enum PollHub {
         while true {
             let (ready, wakeAt) = try scan()
             if ready > 0 || nonBlocking { return ready }
-            if Signals.hasDeliverable { throw .EINTR }
+            if Signals.interrupted { throw .EINTR }                 // area: jobctl2: a stop too
             let now = services.monotonicNanoseconds()
             if deadline != 0 && now >= deadline { return 0 }
             var until = deadline

@@ -10,7 +10,21 @@ extension Process {
     func sysPoll(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let ms = Int32(truncatingIfNeeded: a.a2)
         let deadline: UInt64 = ms < 0 ? 0 : PollHub.deadline(after: UInt64(ms) * 1_000_000)
-        return UInt64(try pollScan(fds: a.a0, count: a.a1, deadline: deadline, nonBlocking: ms == 0))
+        if ms == 0 { return UInt64(try pollScan(fds: a.a0, count: a.a1, deadline: deadline, nonBlocking: true)) }
+        return try pollRestartable(fds: a.a0, count: a.a1, deadline: deadline)
+    }
+
+    /// poll(2) interrupted with no handler run restarts (Linux do_sys_poll: ERESTARTNOHAND,
+    /// with a timeout restart_syscall and the same deadline; area: jobctl2).
+    func pollRestartable(fds: UInt64, count: UInt64, deadline: UInt64) throws(Errno) -> UInt64 {
+        do throws(Errno) {
+            return UInt64(try pollScan(fds: fds, count: count, deadline: deadline, nonBlocking: false))
+        } catch {
+            guard error == .EINTR else { throw error }
+            if deadline == 0 { throw Errno(Signals.restartNoHand) }
+            Scheduler.current.restartBlock = .poll(fds: fds, count: count, deadline: deadline)
+            throw Errno(Signals.restartBlock)
+        }
     }
 
     /// ppoll(2): timespec timeout (NULL = forever; the time left is written back, as
@@ -31,6 +45,7 @@ extension Process {
         } catch {
             mask.finish(self, interrupted: error == .EINTR)
             if a.a2 != 0 && error == .EINTR { try? storeTimespec(timeLeft(deadline), at: a.a2) }
+            if error == .EINTR { throw Errno(Signals.restartNoHand) }      // area: jobctl2: time left stored
             throw error
         }
     }
@@ -98,7 +113,7 @@ extension Process {
             storeLeft()
             return n
         } catch {
-            if error == .EINTR { storeLeft() }
+            if error == .EINTR { storeLeft(); throw Errno(Signals.restartNoHand) }   // area: jobctl2
             throw error
         }
     }
@@ -126,6 +141,7 @@ extension Process {
         } catch {
             mask.finish(self, interrupted: error == .EINTR)
             if a.a4 != 0 && error == .EINTR { try? storeTimespec(timeLeft(deadline), at: a.a4) }
+            if error == .EINTR { throw Errno(Signals.restartNoHand) }      // area: jobctl2
             throw error
         }
     }

@@ -23,9 +23,27 @@ struct QueuedSignal {
 /// portable `Process` (rt_sigaction, rt_sigprocmask); pending bits and their siginfo
 /// queue live on the task; job-control state (stopped) on the `ProcessEntry`.
 enum Signals {
-    static let SIGKILL: Int32 = 9, SIGSEGV: Int32 = 11, SIGPIPE: Int32 = 13, SIGCHLD: Int32 = 17
-    static let SIGCONT: Int32 = 18, SIGSTOP: Int32 = 19, SIGTSTP: Int32 = 20, SIGTTIN: Int32 = 21, SIGTTOU: Int32 = 22
+    /// The x86-64 Linux signal numbers (asm/signal.h) and their names: the one place
+    /// they are spelled (faults, delivery, job control, logs).
+    static let SIGHUP: Int32 = 1, SIGINT: Int32 = 2, SIGQUIT: Int32 = 3, SIGILL: Int32 = 4, SIGTRAP: Int32 = 5
+    static let SIGABRT: Int32 = 6, SIGBUS: Int32 = 7, SIGFPE: Int32 = 8, SIGKILL: Int32 = 9, SIGUSR1: Int32 = 10
+    static let SIGSEGV: Int32 = 11, SIGUSR2: Int32 = 12, SIGPIPE: Int32 = 13, SIGALRM: Int32 = 14, SIGTERM: Int32 = 15
+    static let SIGSTKFLT: Int32 = 16, SIGCHLD: Int32 = 17, SIGCONT: Int32 = 18, SIGSTOP: Int32 = 19, SIGTSTP: Int32 = 20
+    static let SIGTTIN: Int32 = 21, SIGTTOU: Int32 = 22, SIGURG: Int32 = 23, SIGXCPU: Int32 = 24, SIGXFSZ: Int32 = 25
+    static let SIGVTALRM: Int32 = 26, SIGPROF: Int32 = 27, SIGWINCH: Int32 = 28, SIGIO: Int32 = 29, SIGPWR: Int32 = 30
+    static let SIGSYS: Int32 = 31
     static let SIGRTMIN: Int32 = 32
+
+    static let names: [String] = [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ]
+
+    static func name(_ s: Int32) -> String {
+        if s >= 1 && Int(s) <= names.count { return names[Int(s) - 1] }
+        return "signal \(s)"
+    }
     static let sigDefault: UInt64 = 0, sigIgnore: UInt64 = 1
     static let saNoCldStop: UInt64 = 1
     static let saRestorer: UInt64 = 0x0400_0000, saOnStack: UInt64 = 0x0800_0000
@@ -33,14 +51,25 @@ enum Signals {
     static let saResetHand: UInt64 = 0x8000_0000, saSigInfo: UInt64 = 4
     /// SIGCHLD si_code values.
     static let cldExited: Int32 = 1, cldKilled: Int32 = 2, cldStopped: Int32 = 5, cldContinued: Int32 = 6
-    /// Internal "restart this syscall" result (Linux's ERESTARTSYS).
+    /// Internal "restart this syscall" results (include/linux/errno.h), thrown by calls
+    /// a signal (or a stop) interrupted; `fixRestart` turns them into a restart or EINTR.
+    /// ERESTARTSYS: restarted unless a handler without SA_RESTART ran.
     static let restartSys: Int32 = 512
-    /// Queued real-time signal instances a process may hold (RLIMIT_SIGPENDING-like).
-    /// Beyond it sigqueue/tkill (si_code < 0) fail with EAGAIN; kill and kernel signals
-    /// still get through, as on Linux, up to `hardQueueLimit` records, then without
-    /// their own siginfo.
-    static let queueLimit = 1024
+    /// ERESTARTNOINTR: always restarted.
+    static let restartNoIntr: Int32 = 513
+    /// ERESTARTNOHAND: restarted only if no handler ran (pause, sigsuspend, poll...).
+    static let restartNoHand: Int32 = 514
+    /// ERESTART_RESTARTBLOCK: if no handler ran, restart_syscall(2) continues the call
+    /// from the task's `restartBlock` (nanosleep with the time left); else EINTR.
+    static let restartBlock: Int32 = 516
+    /// Queued real-time signal instances a process may hold: its RLIMIT_SIGPENDING soft
+    /// limit (`queueLimit(_:)`). Beyond it sigqueue/tkill (si_code < 0) fail with EAGAIN;
+    /// kill and kernel signals still get through, as on Linux, up to `hardQueueLimit`
+    /// records, then without their own siginfo.
     static let hardQueueLimit = 4096
+    static func queueLimit(_ p: Process) -> Int {
+        Int(min(p.limits.soft[ResourceLimits.sigpending], UInt64(hardQueueLimit)))
+    }
 
     @inline(__always) static func bit(_ sig: Int32) -> UInt64 { 1 << UInt64(sig - 1) }
     static let stopSignals: UInt64 = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU)
@@ -51,7 +80,7 @@ enum Signals {
 
     /// Signals whose default action is to do nothing.
     static func ignoredByDefault(_ sig: Int32) -> Bool {
-        sig == SIGCHLD || sig == 23 || sig == 28 || sig == SIGCONT      // CHLD, URG, WINCH, CONT
+        sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT
     }
 
     /// An ignored signal that the target does not block is discarded when generated
@@ -108,8 +137,8 @@ enum Signals {
         if let e = t.entry { prepare(sig, e) }
         if discarded(sig, t.process, blocked: t.blockedSignals) { return true }
         if sig >= SIGRTMIN {
-            let queued = t.entry.map { queuedCount($0) } ?? 0
-            if queued >= queueLimit && info.code < 0 { return false }
+            let queued = queuedCount(uid: t.process.credentials.uid)
+            if queued >= queueLimit(t.process) && info.code < 0 { return false }
             if queued < hardQueueLimit { t.sigQueue.append(QueuedSignal(sig: sig, info: info)) }
         } else if t.pendingSignals & bit(sig) == 0 {
             t.sigQueue.removeAll { $0.sig == sig }
@@ -124,10 +153,13 @@ enum Signals {
         return true
     }
 
-    /// Real-time signal instances queued on the process's threads.
-    static func queuedCount(_ e: ProcessEntry) -> Int {
+    /// Signal instances queued for one real user (Linux charges RLIMIT_SIGPENDING to
+    /// the receiver's real uid, across its processes; area: jobctl2).
+    static func queuedCount(uid: UInt32) -> Int {
         var n = 0
-        for t in e.tasks { for q in t.sigQueue where q.sig >= SIGRTMIN { n += 1 } }
+        for e in ProcessTable.entries where !e.zombie && e.process.credentials.uid == uid {
+            for t in e.tasks { n += t.sigQueue.count }
+        }
         return n
     }
 
@@ -186,6 +218,13 @@ enum Signals {
         e.stopSignal = sig
         e.reportStopped = true
         e.reportContinued = false
+        // Threads asleep in the kernel stop too (Linux signal_wake_up from
+        // do_signal_stop): their interruptible waits end with a restart code, they stop
+        // on the way out, and after SIGCONT the call restarts (area: jobctl2).
+        for t in e.tasks where t.state == .blocked && !t.jobStopped && t !== Scheduler.current {
+            t.wokenBySignal = true
+            Scheduler.makeRunnable(t)
+        }
         notifyParent(e, code: cldStopped, status: sig)
     }
 
@@ -207,6 +246,12 @@ enum Signals {
         return t.pendingSignals & ~t.process.signalMask != 0 || t.pendingSignals & bit(SIGKILL) != 0
     }
 
+    /// True if a sleep must end: a deliverable signal, or the process is stopping (the
+    /// thread must leave its wait to stop; area: jobctl2).
+    static var interrupted: Bool {
+        hasDeliverable || Scheduler.current.entry?.stopped == true
+    }
+
     /// Runs before every return to user mode: stops while the process is stopped, takes
     /// the default action or builds a handler frame for each deliverable signal.
     /// `frame` is the task's user frame (or an IST frame, where it must not sleep).
@@ -219,17 +264,17 @@ enum Signals {
                 t.jobStopped = true
                 while e.stopped && t.pendingSignals & bit(SIGKILL) == 0 { Scheduler.block() }
                 t.jobStopped = false
+                if t.killed { return }                        // area: jobctl2: ended while stopped
             }
             let p = t.process
             let deliverable = t.pendingSignals & (~p.signalMask | bit(SIGKILL) | bit(SIGSTOP))
-            guard deliverable != 0 else { return }
+            guard deliverable != 0 else { noHandlerRan(frame, t); return }
             let sig = Int32(deliverable.trailingZeroBitCount + 1)
             let h = handler(p, sig)
             if sig == SIGKILL || sig == SIGSTOP || h == sigDefault {
                 if isStop(sig) {
                     guard canSleep else { return }
                     _ = dequeue(sig, from: t)
-                    fixRestart(frame, handled: false, flags: 0)
                     // Init ignores stop signals it does not handle; TSTP/TTIN/TTOU to an
                     // orphaned process group are discarded (Linux).
                     if t.entry.pid == 1 || (sig != SIGSTOP && orphanedGroup(t.entry)) { continue }
@@ -237,22 +282,19 @@ enum Signals {
                     continue
                 }
                 _ = dequeue(sig, from: t)
-                if ignoredByDefault(sig) {
-                    fixRestart(frame, handled: false, flags: 0)
-                    continue
-                }
+                if ignoredByDefault(sig) { continue }
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(sig),
-                                      reason: Signal.name(sig) + ": killed by a signal")
+                                      reason: Signals.name(sig) + ": killed by a signal")
                 return                                        // the entry code switches away
             }
             let info = dequeue(sig, from: t)
-            if h == sigIgnore { fixRestart(frame, handled: false, flags: 0); continue }
+            if h == sigIgnore { continue }
             let f = flags(p, sig)
             fixRestart(frame, handled: true, flags: f)
             if !SignalFrame.push(frame, task: t, signal: sig, info: info, handler: h, flags: f,
                                  restorer: p.signalActions[Int(sig) * 4 + 2], mask: p.signalActions[Int(sig) * 4 + 3]) {
                 Lifecycle.exitProcess(t.entry, waitStatus: Lifecycle.signalStatus(SIGSEGV),
-                                      reason: "SIGSEGV: cannot build the signal frame for \(Signal.name(sig))")
+                                      reason: "SIGSEGV: cannot build the signal frame for \(Signals.name(sig))")
                 return
             }
             if f & saResetHand != 0 { p.signalActions[Int(sig) * 4] = sigDefault }
@@ -275,7 +317,7 @@ enum Signals {
             put32(16, info.pid); put(24, info.value, 8)
         } else if sig == SIGCHLD {
             put32(16, info.pid); put32(24, info.status)
-        } else if sig == SIGSEGV || sig == 7 || sig == 4 || sig == 8 || sig == 5 {
+        } else if sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP {
             put(16, info.address, 8)
         } else {
             put32(16, info.pid)
@@ -283,16 +325,33 @@ enum Signals {
         return b
     }
 
-    /// An interrupted syscall: restart it (SA_RESTART, or no handler ran) or fail with
-    /// EINTR, as Linux does for ERESTARTSYS.
+    /// An interrupted syscall (Linux arch/x86/kernel/signal.c handle_signal and
+    /// arch_do_signal_or_restart): with a handler about to run, ERESTARTSYS restarts
+    /// only under SA_RESTART, ERESTARTNOINTR always, the others fail with EINTR; with no
+    /// handler every code restarts, ERESTART_RESTARTBLOCK through restart_syscall.
     static func fixRestart(_ frame: UnsafeMutablePointer<TrapFrame>, handled: Bool, flags: UInt64) {
-        guard frame.pointee.vector == TrapFrame.syscallVector,
-              Int64(bitPattern: frame.pointee.rax) == -Int64(restartSys) else { return }
-        if !handled || flags & saRestart != 0 {
-            frame.pointee.rax = frame.pointee.error          // the original syscall number
+        guard frame.pointee.vector == TrapFrame.syscallVector else { return }
+        let code = -Int64(bitPattern: frame.pointee.rax)
+        guard code == Int64(restartSys) || code == Int64(restartNoIntr) || code == Int64(restartNoHand)
+              || code == Int64(restartBlock) else { return }
+        let restart = handled ? (code == Int64(restartNoIntr) || (code == Int64(restartSys) && flags & saRestart != 0)) : true
+        if restart {
+            frame.pointee.rax = code == Int64(restartBlock) ? UInt64(SyscallNumber.restart_syscall)
+                                                            : frame.pointee.error   // the original syscall number
             frame.pointee.rip &-= 2                          // back onto the SYSCALL instruction
         } else {
             frame.pointee.rax = UInt64(bitPattern: -Int64(Errno.EINTR.rawValue))
+            Scheduler.current.restartBlock = .none
+        }
+    }
+
+    /// Return to user mode with no handler run: an interrupted call restarts, and a mask
+    /// that sigsuspend/ppoll/pselect replaced comes back (restore_saved_sigmask).
+    static func noHandlerRan(_ frame: UnsafeMutablePointer<TrapFrame>, _ t: Task) {
+        fixRestart(frame, handled: false, flags: 0)
+        if let m = t.maskBeforeSuspend {
+            t.process.signalMask = m
+            t.maskBeforeSuspend = nil
         }
     }
 }

@@ -80,10 +80,9 @@ extension Process {
         // Point of no return: the old image goes away.
         for other in entry.tasks where other !== t { Timers.threadExited(other) }   // area: timers
         Timers.deletePosixTimers(entry)                       // exec drops POSIX timers (itimers stay)
-        for other in entry.tasks where other !== t { other.state = .zombie }
-        for other in entry.tasks where other !== t { Scheduler.graveyard.append(other) }   // area: limits: free their stacks
-        entry.tasks.removeAll { $0 !== t }
         Scheduler.runQueue.removeAll { $0.entry === entry && $0 !== t }
+        for other in entry.tasks where other !== t { Lifecycle.endOther(other, entry) }   // area: jobctl2: they unwind, then die
+        entry.tasks.removeAll { $0 !== t }
         Lifecycle.releaseSpace(oldSpace, leaving: entry)
         t.space = space
         entry.space = space

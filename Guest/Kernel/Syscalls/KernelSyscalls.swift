@@ -34,10 +34,14 @@ extension Process {
 
     /// Sleeps on the scheduler (the vCPU runs other tasks or halts); the tick wakes
     /// sleepers, so precision is one tick (10 ms), then the rest is spun out on the TSC.
-    /// A signal ends the sleep with EINTR and the time left stored at `remainingAt`.
-    func sleep(nanoseconds ns: UInt64, remainingAt: UInt64) throws(Errno) {
+    /// A signal (or a stop) ends the sleep with the time left stored at `remainingAt` and
+    /// a restart code: EINTR if a handler runs, else the sleep continues.
+    func sleep(nanoseconds ns: UInt64, remainingAt: UInt64, absolute: Bool = false) throws(Errno) {
         let start = services.monotonicNanoseconds()
-        let deadline = start &+ ns
+        try sleep(until: start &+ ns, remainingAt: remainingAt, absolute: absolute)
+    }
+
+    func sleep(until deadline: UInt64, remainingAt: UInt64, absolute: Bool) throws(Errno) {
         while true {
             let now = services.monotonicNanoseconds()
             if now >= deadline { return }
@@ -48,11 +52,15 @@ extension Process {
             }
             // Wake one tick early and spin the remainder for sub-tick precision.
             if !Scheduler.block(until: deadline - LocalAPIC.tickNanoseconds / 2) {
+                // Linux hrtimer_nanosleep: the time left goes to `remainingAt`, and
+                // without a handler restart_syscall sleeps the rest (area: jobctl2).
+                if absolute { throw Errno(Signals.restartNoHand) }
                 if remainingAt != 0 {
                     let n = services.monotonicNanoseconds()
                     try storeTimespec(deadline > n ? deadline - n : 0, at: remainingAt)
                 }
-                throw .EINTR
+                Scheduler.current.restartBlock = .nanosleep(deadline: deadline, remainingAt: remainingAt)
+                throw Errno(Signals.restartBlock)
             }
         }
     }
@@ -63,7 +71,7 @@ extension Process {
         guard a.a0 != 2, a.a0 != 3, Int32(truncatingIfNeeded: a.a0) >= 0 else { throw .EINVAL }    // CPU-time clocks: not sleepable here
         let t = try loadTimespec(at: a.a2)
         let ns = a.a1 & 1 != 0 ? (t > now ? t - now : 0) : t  // TIMER_ABSTIME
-        try sleep(nanoseconds: ns, remainingAt: a.a1 & 1 == 0 ? a.a3 : 0)
+        try sleep(nanoseconds: ns, remainingAt: a.a1 & 1 == 0 ? a.a3 : 0, absolute: a.a1 & 1 != 0)
         return 0
     }
 
@@ -89,3 +97,27 @@ extension Process {
         return 0
     }
 }
+
+// --- area: jobctl2 ---
+extension Process {
+    /// restart_syscall(2): continues the call whose state the task's restart block holds
+    /// (the kernel's own rewrite after ERESTART_RESTARTBLOCK); EINTR without one.
+    func sysRestartSyscall(_ a: SyscallArgs) throws(Errno) -> UInt64 {
+        let t: Task = Scheduler.current
+        let block = t.restartBlock
+        t.restartBlock = .none
+        switch block {
+        case .none:
+            throw .EINTR
+        case .nanosleep(let deadline, let remainingAt):
+            try sleep(until: deadline, remainingAt: remainingAt, absolute: false)
+            return 0
+        case .futex(let address, let expected, let deadline, let bitset):
+            try Futex.waitRestartable(address: address, expected: expected, deadline: deadline, bitset: bitset)
+            return 0
+        case .poll(let fds, let count, let deadline):
+            return try pollRestartable(fds: fds, count: count, deadline: deadline)
+        }
+    }
+}
+// --- end jobctl2 ---

@@ -113,7 +113,7 @@ extension Process {
         Scheduler.makeRunnable(child)
         if flags & Process.cloneVfork != 0 {
             child.vforkParent = parentTask
-            while child.vforkParent != nil { Scheduler.block() }
+            while child.vforkParent != nil && !parentTask.killed { Scheduler.block() }   // area: jobctl2
         }
         return UInt64(child.tid)
     }

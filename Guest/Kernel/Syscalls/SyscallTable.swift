@@ -189,6 +189,7 @@ enum SyscallTable {
         case N.rt_sigaction: return try p.sysRtSigaction(a)
         case N.rt_sigprocmask: return try p.sysRtSigprocmask(a)
         case N.sigaltstack: return try p.sysSigaltstack(a)
+        case N.restart_syscall: return try p.sysRestartSyscall(a)     // area: jobctl2
         // time
         case N.clock_gettime: return try p.sysClockGettime(a)
         case N.clock_getres: return try p.sysClockGetres(a)

@@ -27,11 +27,10 @@ enum Lifecycle {
             t.pendingSignals = 0                              // area: limits: nothing more to deliver
             RobustList.release(t)                             // area: timers: robust futexes
             clearChildTid(t)
-            t.state = .zombie
             if let parent = t.vforkParent { t.vforkParent = nil; Scheduler.makeRunnable(parent) }
-            if t !== me && !Scheduler.graveyard.contains(where: { $0 === t }) { Scheduler.graveyard.append(t) }   // area: limits: free other threads' stacks
         }
         Scheduler.runQueue.removeAll { $0.entry === entry }
+        for t in entry.tasks where t !== me { endOther(t, entry) }     // area: jobctl2
         Timers.processExiting(entry)                          // area: timers: peak RSS, disarm
         Futex.waiters.removeAll { w in entry.tasks.contains { $0 === w.task } }
         // The address space goes now; the kernel stacks when the parent reaps us.
@@ -57,6 +56,39 @@ enum Lifecycle {
         }
         me.state = .zombie
     }
+
+    // --- area: jobctl2 (threads ended while switched out) ---
+    /// Ends a thread other than the running one. One that never ran has no kernel
+    /// frames: it becomes a zombie at once (`buryDead` frees its stack). Any other sits
+    /// in the kernel (asleep, or preempted), its Swift frames holding references: it is
+    /// woken with SIGKILL pending so every wait ends, unwinds, and dies in
+    /// `returnToUser` (`diesOnReturn`) without touching user memory.
+    static func endOther(_ t: Task, _ entry: ProcessEntry) {
+        guard t.state != .zombie, !t.killed else { return }
+        t.sigQueue.removeAll()
+        guard t.started else {
+            t.state = .zombie
+            if !Scheduler.graveyard.contains(where: { $0 === t }) { Scheduler.graveyard.append(t) }
+            return
+        }
+        t.killed = true
+        t.dyingEntry = entry
+        t.pendingSignals = Signals.bit(Signals.SIGKILL)
+        t.wokenBySignal = true
+        if t.state == .blocked { Scheduler.makeRunnable(t) }
+        else if !Scheduler.runQueue.contains(where: { $0 === t }) { Scheduler.runQueue.append(t) }
+    }
+
+    /// True (and the task a zombie) if the current task was ended by another thread:
+    /// the entry code then switches away for good (`finishIfDead`).
+    static func diesOnReturn(_ t: Task) -> Bool {
+        guard t.killed else { return false }
+        t.pendingSignals = 0
+        t.state = .zombie
+        t.dyingEntry = nil
+        return true
+    }
+    // --- end jobctl2 ---
 
     /// Ends one thread (exit(2)); the last thread ends the process. Returns like
     /// `exitProcess`; the entry code switches away.

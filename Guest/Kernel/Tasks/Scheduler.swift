@@ -90,7 +90,8 @@ enum Scheduler {
         sliceLeft = 2
         kernel_stack_top = next.stackTop
         CPU.tss?.storeBytes(of: next.stackTop, toByteOffset: 4, as: UInt64.self)
-        AddressSpaces.activate(next.space.root)
+        AddressSpaces.activate(next.killed ? BootLayout.bootPML4 : next.space.root)   // area: jobctl2: its space may be gone
+        next.started = true
         if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
         if next.fpuSaved { FPU.restore(next.fpu) }
         if prev.state == .zombie { graveyard.append(prev) }
@@ -122,12 +123,14 @@ enum Scheduler {
         let next = runQueue.remove(at: i)
         let prev: Task = current
         next.process.signalMask = next.signalMask
+        next.process.altStack = next.altStack                 // area: jobctl2: per-thread, as in switchTo
         current = next
         sliceLeft = 2
         needResched = false
         kernel_stack_top = next.stackTop
         CPU.tss?.storeBytes(of: next.stackTop, toByteOffset: 4, as: UInt64.self)
-        AddressSpaces.activate(next.space.root)
+        AddressSpaces.activate(next.killed ? BootLayout.bootPML4 : next.space.root)   // area: jobctl2
+        next.started = true
         if next.fsBase != prev.fsBase { Platform.setFSBase(next.fsBase) }
         if next.fpuSaved { FPU.restore(next.fpu) }
         graveyard.append(prev)

@@ -64,6 +64,18 @@ final class Task {
     /// rt_sigtimedwait: the signals this task sleeps for (they wake it though blocked).
     var sigwaitSet: UInt64 = 0
     // --- end jobctl ---
+    // --- stops in the kernel, restart_syscall (area: jobctl2) ---
+    /// What restart_syscall(2) continues after ERESTART_RESTARTBLOCK (Linux restart_block).
+    var restartBlock: RestartBlock = .none
+    /// Ended by another thread (exit_group, a fatal signal, execve) while switched out
+    /// with kernel frames on its stack: it runs once more to unwind them (their
+    /// references would leak otherwise) and dies on its way to user mode, touching no
+    /// user memory. `dyingEntry` keeps its process entry alive until then.
+    var killed = false
+    var dyingEntry: ProcessEntry? = nil
+    /// Has run at least once (a task that never ran has no kernel frames to unwind).
+    var started = false
+    // --- end jobctl2 ---
 
     init(tid: Int32, process: Process, space: UserSpace) {
         self.tid = tid
@@ -105,5 +117,12 @@ final class Task {
         savedRSP = returnSlot - 48
     }
 }
-// t
-// t2
+
+/// A call that restart_syscall(2) resumes with its own state (deadlines are monotonic
+/// ns, so the restarted call waits only for the time left; area: jobctl2).
+enum RestartBlock {
+    case none
+    case nanosleep(deadline: UInt64, remainingAt: UInt64)
+    case futex(address: UInt64, expected: UInt32, deadline: UInt64, bitset: UInt32)
+    case poll(fds: UInt64, count: UInt64, deadline: UInt64)
+}

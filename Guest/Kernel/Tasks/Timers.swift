@@ -205,12 +205,6 @@ enum Timers {
         return b
     }
 
-    /// /proc/<pid>/status: parent pid, live threads, resident pages.
-    static func procInfo(_ p: Process) -> (Int32, Int, UInt64) {
-        guard let e = ProcessTable.entries.first(where: { $0.process === p }) else { return (p.parentPid, 1, 0) }
-        return (e.parent?.pid ?? 0, e.tasks.filter { $0.state != .zombie }.count, residentPages(e))
-    }
-
     /// Linux's dynamic CPU clocks (posix-cpu-timers): the id is ~pid << 3 | per-thread 4 |
     /// type (0 PROF: user + system, 1 VIRT: user, 2 SCHED: user + system); pid 0 is the
     /// caller. Thread clocks must name a thread of the caller's process.

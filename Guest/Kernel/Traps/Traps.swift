@@ -1,21 +1,5 @@
 import KernelASM
 
-/// Linux signal numbers used for hardware faults.
-enum Signal {
-    static let SIGILL: Int32 = 4, SIGTRAP: Int32 = 5, SIGBUS: Int32 = 7, SIGFPE: Int32 = 8, SIGSEGV: Int32 = 11
-
-    static let names: [String] = [
-        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
-    ]
-
-    static func name(_ s: Int32) -> String {
-        if s >= 1 && Int(s) <= names.count { return names[Int(s) - 1] }
-        return "signal \(s)"
-    }
-}
-
 /// Every exception and interrupt lands here (entry.S trap_common).
 @_cdecl("trap_handler")
 func trapHandler(_ raw: UnsafeMutableRawPointer) {
@@ -57,30 +41,30 @@ func handleTrap(_ raw: UnsafeMutableRawPointer) {
                 killProgram(Signals.SIGKILL, "out of memory: no page frame for \(hex(address)), ip \(hex(f.rip))")
                 return                                       // dead: the entry code switches away
             case .beyondObject:                              // area: shm: mmap(2) SIGBUS, BUS_ADRERR
-                raiseFault(Signal.SIGBUS, code: 2, address: address, "bus error at \(hex(address)): beyond the end of the mapped object")
+                raiseFault(Signals.SIGBUS, code: 2, address: address, "bus error at \(hex(address)): beyond the end of the mapped object")
                 returnToUser(frame); return
             case .invalid: break
             }
         }
         let cause = f.error & 1 == 0 ? "address not mapped" : "invalid permissions"
-        raiseFault(Signal.SIGSEGV, code: f.error & 1 == 0 ? 1 : 2, address: address,
+        raiseFault(Signals.SIGSEGV, code: f.error & 1 == 0 ? 1 : 2, address: address,
                    "segmentation fault at \(hex(address)) (\(cause)), ip \(hex(f.rip))")
     case 0:
-        raiseFault(Signal.SIGFPE, code: 1, address: f.rip, "divide error, ip \(hex(f.rip))")        // FPE_INTDIV
+        raiseFault(Signals.SIGFPE, code: 1, address: f.rip, "divide error, ip \(hex(f.rip))")        // FPE_INTDIV
     case 16, 19:
-        raiseFault(Signal.SIGFPE, code: 0, address: f.rip, "floating-point exception, ip \(hex(f.rip))")
+        raiseFault(Signals.SIGFPE, code: 0, address: f.rip, "floating-point exception, ip \(hex(f.rip))")
     case 6:
-        raiseFault(Signal.SIGILL, code: 2, address: f.rip, "invalid opcode, ip \(hex(f.rip))")        // ILL_ILLOPN
+        raiseFault(Signals.SIGILL, code: 2, address: f.rip, "invalid opcode, ip \(hex(f.rip))")        // ILL_ILLOPN
     case 13:
-        raiseFault(Signal.SIGSEGV, code: 128, address: 0, "general protection fault, ip \(hex(f.rip))")  // SI_KERNEL
+        raiseFault(Signals.SIGSEGV, code: 128, address: 0, "general protection fault, ip \(hex(f.rip))")  // SI_KERNEL
     case 12:
-        raiseFault(Signal.SIGBUS, code: 128, address: 0, "stack segment fault, ip \(hex(f.rip))")
+        raiseFault(Signals.SIGBUS, code: 128, address: 0, "stack segment fault, ip \(hex(f.rip))")
     case 17:
-        raiseFault(Signal.SIGBUS, code: 1, address: 0, "alignment check, ip \(hex(f.rip))")
+        raiseFault(Signals.SIGBUS, code: 1, address: 0, "alignment check, ip \(hex(f.rip))")
     case 1, 3:
-        raiseFault(Signal.SIGTRAP, code: 1, address: f.rip, "trace/breakpoint trap, ip \(hex(f.rip))")
+        raiseFault(Signals.SIGTRAP, code: 1, address: f.rip, "trace/breakpoint trap, ip \(hex(f.rip))")
     default:
-        raiseFault(Signal.SIGSEGV, code: 128, address: 0, "exception \(vector), ip \(hex(f.rip))")
+        raiseFault(Signals.SIGSEGV, code: 128, address: 0, "exception \(vector), ip \(hex(f.rip))")
     }
     returnToUser(frame)
 }
@@ -104,7 +88,7 @@ func raiseFault(_ signal: Int32, code: Int32, address: UInt64, _ reason: String)
 /// returns to the entry code, which switches away.
 func killProgram(_ signal: Int32, _ reason: String) {
     Lifecycle.exitProcess(Scheduler.current.entry, waitStatus: Lifecycle.signalStatus(signal),
-                          reason: Signal.name(signal) + ": " + reason)
+                          reason: Signals.name(signal) + ": " + reason)
 }
 
 /// Last step before entry.S leaves for user mode: reschedule if the slice ended,
@@ -115,10 +99,13 @@ func returnToUser(_ frame: UnsafeMutablePointer<TrapFrame>) {
     // Switching away is only safe from the task's own kernel stack (not from an IST
     // frame, which the next event would overwrite).
     if Scheduler.needResched && frame == t.frame { Scheduler.schedule() }
+    if Lifecycle.diesOnReturn(t) { return }                   // area: jobctl2: ended by another thread
     if t.pendingSignals != 0 || t.entry?.stopped == true { Signals.deliver(frame) }   // area: jobctl: stopped
+    else { Signals.noHandlerRan(frame, t) }                   // area: jobctl2: restart codes never reach the program
+    if Lifecycle.diesOnReturn(t) { return }                   // area: jobctl2: ended while stopped in deliver
     if t.state == .zombie { return }                          // area: limits: died in deliver
     if !Platform.prepareUserReturn(&frame.pointee, user: t.space) {
-        killProgram(Signal.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
+        killProgram(Signals.SIGSEGV, "cannot write the return frame to the user stack at \(hex(frame.pointee.rsp))")
     }
 }
 

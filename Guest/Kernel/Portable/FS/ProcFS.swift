@@ -6,6 +6,8 @@ enum ProcText: Equatable {
     case meminfo, cpuinfo, mounts
     /// area: timers — /proc/<pid>/{maps,status,cmdline}; pid 0 is the caller.
     case maps(Int32), status(Int32), cmdline(Int32)
+    /// area: jobctl2 — /proc/<pid>/stat (proc(5) field layout).
+    case stat(Int32)
 }
 
 /// The fixed inodes of /proc. There is one process, so `/proc/<pid>` is one directory
@@ -13,6 +15,7 @@ enum ProcText: Equatable {
 final class ProcNodes {
     let root, selfLink, pidDirectory, exe, fdDirectory, meminfo, cpuinfo, mounts: Inode
     let maps, status, cmdline: Inode
+    let stat: Inode                                                 // area: jobctl2
 
     init(_ fs: Tmpfs) {
         root = fs.makeInode(.directory, permissions: 0o555)
@@ -26,6 +29,8 @@ final class ProcNodes {
         maps = fs.makeInode(.regular, permissions: 0o444)
         status = fs.makeInode(.regular, permissions: 0o444)
         cmdline = fs.makeInode(.regular, permissions: 0o444)
+        stat = fs.makeInode(.regular, permissions: 0o444)
+        stat.synthetic = .procText(.stat(0))
         maps.synthetic = .procText(.maps(0))
         status.synthetic = .procText(.status(0))
         cmdline.synthetic = .procText(.cmdline(0))
@@ -82,6 +87,9 @@ enum ProcFS {
             }
             // area: limits: exe and fd of another process
             let base = otherNodeBase + UInt64(UInt32(bitPattern: pid)) << 24
+            let statNode = Inode(ino: base + (1 << 22), kind: .regular, permissions: 0o444, now: process.fs.tmpfs.now())
+            statNode.synthetic = .procText(.stat(pid))                  // area: jobctl2
+            add(VFSBytes.ascii("stat"), statNode)
             let exe = Inode(ino: base, kind: .symlink, permissions: 0o777, now: process.fs.tmpfs.now())
             exe.synthetic = .procOtherExe(pid)
             add(VFSBytes.ascii("exe"), exe)
@@ -90,7 +98,7 @@ enum ProcFS {
             fd.parent = dir
             add(VFSBytes.ascii("fd"), fd)
         case .procOtherFdDirectory(let pid):
-            guard let other = target(pid, process) else { break }
+            guard let other = target(pid, process), !isZombie(other) else { break }
             let base = otherNodeBase + UInt64(UInt32(bitPattern: pid)) << 24 + 2
             for fd in other.files.openDescriptors {
                 let link = Inode(ino: base + UInt64(fd), kind: .symlink, permissions: 0o700, now: process.fs.tmpfs.now())
@@ -104,6 +112,7 @@ enum ProcFS {
             add(VFSBytes.ascii("maps"), nodes.maps)
             add(VFSBytes.ascii("status"), nodes.status)
             add(VFSBytes.ascii("cmdline"), nodes.cmdline)
+            add(VFSBytes.ascii("stat"), nodes.stat)                        // area: jobctl2
         case .procFdDirectory:
             for fd in process.files.openDescriptors {
                 let link = Inode(ino: fdInodeBase + UInt64(fd), kind: .symlink, permissions: 0o700,
@@ -128,7 +137,8 @@ enum ProcFS {
             if file.inode == nil || file.path.isEmpty, let object = file.object { return object.procLinkTarget }
             return file.path
         case .procOtherExe(let pid):                                // area: limits
-            return target(pid, process)?.exePath ?? []
+            guard let other = target(pid, process), !isZombie(other) else { return [] }   // area: jobctl2: ENOENT
+            return other.exePath
         case .procOtherFdLink(let pid, let fd):
             guard let other = target(pid, process), let file = try? other.files.get(fd) else { return [] }
             if file.inode == nil || file.path.isEmpty, let object = file.object { return object.procLinkTarget }
@@ -147,13 +157,17 @@ enum ProcFS {
         case .mounts:
             return VFSBytes.ascii("rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n")
         case .maps(let pid):
-            guard let p = target(pid, process) else { return [] }
+            guard let p = target(pid, process), !isZombie(p) else { return [] }
             return maps(p)
         case .status(let pid):
             guard let p = target(pid, process) else { return [] }
             return status(p)
         case .cmdline(let pid):
-            return target(pid, process)?.cmdline ?? []
+            guard let p = target(pid, process), !isZombie(p) else { return [] }   // area: jobctl2
+            return p.cmdline
+        case .stat(let pid):
+            guard let p = target(pid, process) else { return [] }
+            return stat(p)
         }
     }
 
@@ -171,7 +185,8 @@ enum ProcFS {
 
     // --- /proc/<pid>/maps, status (area: timers) ---
 
-    /// The live processes (set by the kernel; without it /proc shows only the caller).
+    /// The processes, zombies included (set by the kernel; without it /proc shows only
+    /// the caller).
     nonisolated(unsafe) static var processes: (() -> [Process])? = nil
     static let otherPidInodeBase: UInt64 = 0x7800_0000
     /// area: limits: /proc/<pid>/exe, fd and fd/N of other processes (pid << 24 + n).
@@ -181,9 +196,6 @@ enum ProcFS {
         if pid == 0 || pid == caller.pid { return caller }
         return processes?().first { $0.pid == pid }
     }
-
-    /// What only the kernel knows about a process: (ppid, threads, resident pages).
-    nonisolated(unsafe) static var kernelInfo: ((Process) -> (Int32, Int, UInt64))? = nil
 
     static func hex(_ v: UInt64, width: Int) -> [UInt8] {
         let digits = Array("0123456789abcdef".utf8)
@@ -259,14 +271,21 @@ enum ProcFS {
         return out
     }
 
-    static func status(_ process: Process) -> [UInt8] {
+    static func commName(_ process: Process) -> [UInt8] {
         var name = process.comm
         if name.isEmpty {
             name = process.exePath
             if let slash = name.lastIndex(of: 0x2f) { name = Array(name[(slash + 1)...]) }
             if name.count > 15 { name = Array(name[0..<15]) }
         }
-        let (ppid, threads, rss) = kernelInfo?(process) ?? (process.parentPid, 1, 0)
+        return name
+    }
+
+    static func status(_ process: Process) -> [UInt8] {
+        let name = commName(process)
+        let info = kernelStat?(process) ?? ProcStat(ppid: process.parentPid)          // area: jobctl2
+        let (ppid, threads) = (info.ppid, info.threads)
+        let rss = info.rssPages
         var size: UInt64 = 0
         for a in process.memory.areas { size &+= a.end - a.start }
         func line(_ key: StaticString, _ value: [UInt8]) -> [UInt8] { VFSBytes.ascii(key) + [0x3a, 0x09] + value + [0x0a] }
@@ -279,7 +298,7 @@ enum ProcFS {
         var out: [UInt8] = []
         out += line("Name", name)
         out += line("Umask", VFSBytes.ascii("00") + [0x30 + UInt8((process.fs.umask >> 6) & 7), 0x30 + UInt8((process.fs.umask >> 3) & 7), 0x30 + UInt8(process.fs.umask & 7)])
-        out += line("State", VFSBytes.ascii(process.jobStopped ? "T (stopped)" : "R (running)"))   // area: jobctl
+        out += line("State", [info.state, 0x20] + VFSBytes.ascii(ProcStat.stateName(info.state)))   // area: jobctl2
         out += line("Tgid", VFSBytes.decimal(process.pid))
         out += line("Ngid", VFSBytes.ascii("0"))
         out += line("Pid", VFSBytes.decimal(process.pid))
@@ -287,12 +306,89 @@ enum ProcFS {
         out += line("TracerPid", VFSBytes.ascii("0"))
         out += line("Uid", VFSBytes.ascii("0\t0\t0\t0"))
         out += line("Gid", VFSBytes.ascii("0\t0\t0\t0"))
-        out += line("VmSize", kb(size))
-        out += line("VmRSS", kb(rss * 4096))
+        if info.state != 0x5a {                                    // a zombie has no memory lines
+            out += line("VmSize", kb(size))
+            out += line("VmRSS", kb(rss * 4096))
+        }
         out += line("Threads", VFSBytes.decimal(Int32(truncatingIfNeeded: threads)))
         out += line("SigBlk", hex(process.signalMask, width: 16))
         out += line("Cpus_allowed", VFSBytes.ascii("1"))
         out += line("Cpus_allowed_list", VFSBytes.ascii("0"))
         return out
+    }
+}
+
+// --- /proc/<pid>/stat and process states (area: jobctl2) ---
+
+/// What the kernel knows about a process for /proc/<pid>/stat and status. Times are
+/// nanoseconds; `state` is the proc(5) letter: R running, S sleeping, T stopped, Z zombie.
+struct ProcStat {
+    var state: UInt8 = 0x52
+    var ppid: Int32 = 0, pgrp: Int32 = 0, session: Int32 = 0
+    var threads = 1
+    var rssPages: UInt64 = 0
+    var userNanoseconds: UInt64 = 0, systemNanoseconds: UInt64 = 0
+    var childUserNanoseconds: UInt64 = 0, childSystemNanoseconds: UInt64 = 0
+    var nice: Int32 = 0
+    var exitCode: Int32 = 0
+
+    static func stateName(_ c: UInt8) -> StaticString {
+        switch c {
+        case 0x53: return "(sleeping)"
+        case 0x54: return "(stopped)"
+        case 0x5a: return "(zombie)"
+        default: return "(running)"
+        }
+    }
+}
+
+extension ProcFS {
+    /// Set by the kernel; without it every process looks running.
+    nonisolated(unsafe) static var kernelStat: ((Process) -> ProcStat)? = nil
+
+    static func isZombie(_ p: Process) -> Bool { kernelStat?(p).state == 0x5a }
+
+    /// proc(5) /proc/<pid>/stat: 52 space-separated fields on one line. Clock-tick
+    /// fields are in USER_HZ (100); memory of a zombie is 0, as on Linux.
+    static func stat(_ p: Process) -> [UInt8] {
+        let info = kernelStat?(p) ?? ProcStat(ppid: p.parentPid)
+        let zombie = info.state == 0x5a
+        var vsize: UInt64 = 0
+        if !zombie { for a in p.memory.areas { vsize &+= a.end - a.start } }
+        func ticks(_ ns: UInt64) -> UInt64 { ns / 10_000_000 }
+        var out = num(Int64(p.pid)) + [0x20, 0x28] + commName(p) + [0x29, 0x20, info.state]
+        func field(_ v: Int64) { out.append(0x20); out += num(v) }
+        func ufield(_ v: UInt64) { out.append(0x20); out += unum(v) }
+        field(Int64(info.ppid)); field(Int64(info.pgrp)); field(Int64(info.session))
+        field(0); field(-1)                                          // tty_nr, tpgid: no terminal
+        field(zombie ? 0x0040_0004 : 0x0040_0000)                    // flags (PF_EXITING on a zombie)
+        field(0); field(0); field(0); field(0)                       // minflt cminflt majflt cmajflt
+        ufield(ticks(info.userNanoseconds)); ufield(ticks(info.systemNanoseconds))
+        ufield(ticks(info.childUserNanoseconds)); ufield(ticks(info.childSystemNanoseconds))
+        field(Int64(20 + info.nice)); field(Int64(info.nice))        // priority, nice
+        field(Int64(info.threads)); field(0)                         // num_threads, itrealvalue
+        ufield(ticks(p.startMonotonic))                              // starttime
+        ufield(vsize); ufield(zombie ? 0 : info.rssPages)
+        ufield(p.limits.soft[ResourceLimits.rss])                    // rsslim
+        for _ in 0..<5 { field(0) }                                  // startcode endcode startstack kstkesp kstkeip
+        field(0); ufield(p.signalMask); field(0); field(0)           // signal blocked sigignore sigcatch
+        field(0); field(0); field(0)                                 // wchan nswap cnswap
+        field(17); field(0); field(0); field(0); field(0)            // exit_signal processor rt_priority policy delayacct
+        field(0); field(0)                                           // guest_time cguest_time
+        for _ in 0..<7 { field(0) }                                  // start_data ... env_end
+        field(Int64(info.exitCode))
+        out.append(0x0a)
+        return out
+    }
+
+    static func unum(_ v: UInt64) -> [UInt8] {
+        var digits: [UInt8] = []
+        var x = v
+        repeat { digits.append(0x30 + UInt8(x % 10)); x /= 10 } while x != 0
+        return digits.reversed()
+    }
+
+    static func num(_ v: Int64) -> [UInt8] {
+        v < 0 ? [0x2d] + unum(UInt64(bitPattern: 0 &- v)) : unum(UInt64(v))
     }
 }
