@@ -175,11 +175,13 @@ enum PageTables {
     }
 
     /// Changes the flags of an existing page; `flags` without `present` makes it a
-    /// PROT_NONE page that keeps its frame.
-    static func protect(_ va: UInt64, flags: UInt64) {
-        guard let e = leaf(va, create: false) else { return }
+    /// PROT_NONE page that keeps its frame. Returns whether a present entry changed,
+    /// which then needs a TLB flush: done here unless `flush` is false (area: perf).
+    @discardableResult
+    static func protect(_ va: UInt64, flags: UInt64, flush: Bool = true) -> Bool {
+        guard let e = leaf(va, create: false) else { return false }
         let v = k_load64(e)
-        guard v & (PTE.present | PTE.protNone) != 0 else { return }
+        guard v & (PTE.present | PTE.protNone) != 0 else { return false }
         var newFlags = flags & PTE.present != 0 ? flags : PTE.protNone
         // A frame shared by copy-on-write stays read-only; the write fault copies it.
         // MAP_SHARED pages (area: shm) are meant to be shared writable.
@@ -188,8 +190,11 @@ enum PageTables {
         } else if newFlags & PTE.writable != 0 && Frames.isShared(v & PTE.addressMask) {
             newFlags &= ~PTE.writable
         }
-        k_store64(e, (v & PTE.addressMask) | newFlags)
-        if v & PTE.present != 0 { k_invlpg(va) }
+        let nv = (v & PTE.addressMask) | newFlags
+        guard nv != v else { return false }
+        k_store64(e, nv)
+        if v & PTE.present != 0 && flush { k_invlpg(va) }
+        return v & PTE.present != 0
     }
 
     /// True if a PROT_NONE page is parked at `va`.
