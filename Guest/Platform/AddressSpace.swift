@@ -52,6 +52,7 @@ enum AddressSpaces {
 
     /// Frees every user page and page-table page of `root`, and the PML4 itself unless
     /// `keepRoot`. `root` must not be the loaded address space unless `keepRoot`.
+    /// Table frames go through `Frames.freeTable` (area: perf).
     static func destroyUser(_ root: UInt64, keepRoot: Bool = false) {
         for i in 0..<kernelSlot {
             let e4 = PageTables.entry(root, i)
@@ -70,14 +71,14 @@ enum AddressSpaces {
                         let v1 = k_load64(PageTables.entry(pt, l))
                         if v1 & (PTE.present | PTE.protNone) != 0 { Frames.free(v1 & PTE.addressMask) }
                     }
-                    Frames.free(pt)
+                    Frames.freeTable(pt)
                 }
-                Frames.free(pd)
+                Frames.freeTable(pd)
             }
-            Frames.free(pdpt)
+            Frames.freeTable(pdpt)
             k_store64(e4, 0)
         }
-        if !keepRoot { Frames.free(root) }
+        if !keepRoot { Frames.freeTable(root) }
     }
 
     /// Calls `body(va, entryAddress)` for every user leaf that holds a frame (present
