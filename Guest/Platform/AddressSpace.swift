@@ -28,6 +28,7 @@ enum AddressSpaces {
     /// out (the caller destroys `target`). `source` must be the loaded address space.
     static func copyUser(from source: UInt64, to target: UInt64) -> Bool {
         var ok = true
+        var stale = 0, lastStale: UInt64 = 0             // parent entries made read-only (area: perf)
         walkUser(source) { va, entry in
             guard ok else { return }
             let v = k_load64(entry)
@@ -38,7 +39,9 @@ enum AddressSpaces {
                 k_store64(e, v)
             } else if Frames.share(frame) {
                 let shared = v & ~PTE.writable
-                k_store64(entry, shared)
+                // Already read-only (text, or still shared since an earlier fork): no
+                // store, since under PVM a store into a live page table may trap.
+                if shared != v { k_store64(entry, shared); if v & PTE.present != 0 { stale += 1; lastStale = va } }
                 k_store64(e, shared)
             } else {                                     // share count saturated: copy
                 guard let copy = Frames.allocate() else { ok = false; return }
@@ -46,7 +49,11 @@ enum AddressSpaces {
                 k_store64(e, copy | (v & ~PTE.addressMask))
             }
         }
-        if source == PageTables.root { k_write_cr3(source) }   // the parent's TLB drops its writable entries
+        // The parent's TLB drops its writable entries: one INVLPG for a single page, a
+        // CR3 reload for more (area: perf).
+        if source == PageTables.root && stale > 0 {
+            if stale == 1 { k_invlpg(lastStale) } else { k_write_cr3(source) }
+        }
         return ok
     }
 
