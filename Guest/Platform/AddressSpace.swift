@@ -28,6 +28,7 @@ enum AddressSpaces {
     /// out (the caller destroys `target`). `source` must be the loaded address space.
     static func copyUser(from source: UInt64, to target: UInt64) -> Bool {
         var ok = true
+        var stale = 0, lastStale: UInt64 = 0             // parent entries made read-only (area: perf)
         walkUser(source) { va, entry in
             guard ok else { return }
             let v = k_load64(entry)
@@ -38,7 +39,9 @@ enum AddressSpaces {
                 k_store64(e, v)
             } else if Frames.share(frame) {
                 let shared = v & ~PTE.writable
-                k_store64(entry, shared)
+                // Already read-only (text, or still shared since an earlier fork): no
+                // store, since under PVM a store into a live page table may trap.
+                if shared != v { k_store64(entry, shared); if v & PTE.present != 0 { stale += 1; lastStale = va } }
                 k_store64(e, shared)
             } else {                                     // share count saturated: copy
                 guard let copy = Frames.allocate() else { ok = false; return }
@@ -46,12 +49,17 @@ enum AddressSpaces {
                 k_store64(e, copy | (v & ~PTE.addressMask))
             }
         }
-        if source == PageTables.root { k_write_cr3(source) }   // the parent's TLB drops its writable entries
+        // The parent's TLB drops its writable entries: one INVLPG for a single page, a
+        // CR3 reload for more (area: perf).
+        if source == PageTables.root && stale > 0 {
+            if stale == 1 { k_invlpg(lastStale) } else { k_write_cr3(source) }
+        }
         return ok
     }
 
     /// Frees every user page and page-table page of `root`, and the PML4 itself unless
     /// `keepRoot`. `root` must not be the loaded address space unless `keepRoot`.
+    /// Table frames go through `Frames.freeTable` (area: perf).
     static func destroyUser(_ root: UInt64, keepRoot: Bool = false) {
         for i in 0..<kernelSlot {
             let e4 = PageTables.entry(root, i)
@@ -70,14 +78,14 @@ enum AddressSpaces {
                         let v1 = k_load64(PageTables.entry(pt, l))
                         if v1 & (PTE.present | PTE.protNone) != 0 { Frames.free(v1 & PTE.addressMask) }
                     }
-                    Frames.free(pt)
+                    Frames.freeTable(pt)
                 }
-                Frames.free(pd)
+                Frames.freeTable(pd)
             }
-            Frames.free(pdpt)
+            Frames.freeTable(pdpt)
             k_store64(e4, 0)
         }
-        if !keepRoot { Frames.free(root) }
+        if !keepRoot { Frames.freeTable(root) }
     }
 
     /// Calls `body(va, entryAddress)` for every user leaf that holds a frame (present
