@@ -108,6 +108,7 @@ for variant in musl glibc; do
     build "limits-$variant" "$variant" limits.c          # area: limits
     build "shm-$variant" "$variant" shm.c                # area: shm
     build "oom-$variant" "$variant" oom.c                # area: shm
+    build "hostile-$variant" "$variant" hostile.c        # area: audit
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

@@ -29,6 +29,7 @@ extension Process {
     func sysSendmsg(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let (file, s) = try socketFile(a.a0)
         let m = try socketMsghdr(a.a1)
+        guard m.iovCount <= UInt64(VFSLimits.iovMax) else { throw .EMSGSIZE }   // area: audit
         let vecs = try fileIOVecs(m.iov, count: m.iovCount)
         return UInt64(try socketSend(file, s, vecs, m.name, UInt64(m.nameLength), m.control, m.controlLength,
                                      UInt32(truncatingIfNeeded: a.a2)))
@@ -44,7 +45,7 @@ extension Process {
     /// malformed header or more than SCM_MAX_FD). Other levels are skipped, as Linux does.
     func socketRights(_ control: UInt64, _ length: UInt64) throws(Errno) -> [OpenFile] {
         guard control != 0, length > 0 else { return [] }
-        guard length <= 1 << 20 else { throw Errno(105) }      // ENOBUFS
+        guard length <= 131072 else { throw Errno(105) }       // ENOBUFS: net.core.optmem_max (area: audit)
         let bytes = try user.copyIn(count: Int(length), from: control)
         var rights: [OpenFile] = []
         var off = 0
@@ -142,6 +143,7 @@ extension Process {
     func sysRecvmsg(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let (file, s) = try socketFile(a.a0)
         let m = try socketMsghdr(a.a1)
+        guard m.iovCount <= UInt64(VFSLimits.iovMax) else { throw .EMSGSIZE }   // area: audit
         let vecs = try fileIOVecs(m.iov, count: m.iovCount)
         let flags = UInt32(truncatingIfNeeded: a.a2)
         var outFlags: UInt32 = 0
@@ -176,6 +178,11 @@ extension Process {
         var total = 0
         for v in vecs { total += v.length }
         total = min(total, Int(VFSLimits.maxTransfer))
+        // area: audit: the received bytes are gathered in a kernel array before the copy
+        // out; a stream read (MSG_WAITALL can wait for more than the queue holds) takes at
+        // most 1 MiB per call, and ENOMEM (recvmsg(2)) when the heap cannot hold it.
+        if s.kind == .stream { total = min(total, 1 << 20) }
+        if total > 64 << 10 && !Frames.heapCanTake(UInt64(min(total, max(s.rcvbuf, s.queuedBytes))) * 2) { throw .ENOMEM }
         let r = try s.receive(count: total, peek: flags & LinuxMsg.peek != 0,
                               nonBlocking: file.isNonBlocking || flags & LinuxMsg.dontWait != 0,
                               waitAll: flags & LinuxMsg.waitAll != 0)

@@ -39,7 +39,8 @@ extension Process {
 
     func sysMmap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let addr = a.a0, length = a.a1, prot = a.a2, flags = a.a3, fd = a.a4.asInt32, offset = a.a5
-        guard length > 0, let len = MemoryMap.pageUp(length) else { throw .EINVAL }
+        guard length > 0 else { throw .EINVAL }
+        guard let len = MemoryMap.pageUp(length) else { throw .ENOMEM }  // area: audit: do_mmap's PAGE_ALIGN wrap
         guard offset & 0xfff == 0 else { throw .EINVAL }
         guard prot & ~7 == 0 else { throw .EINVAL }
         let type = flags & 0x03

@@ -36,6 +36,10 @@ public final class FileTable {
     /// Installs `file` at exactly `fd`, closing what was there (dup2 semantics).
     public func install(_ file: OpenFile, at fd: Int32, closeOnExec: Bool) throws(Errno) {
         guard fd >= 0, Int(fd) < limit else { throw .EBADF }
+        // area: audit: a high descriptor (RLIMIT_NOFILE up to 1<<20) grows the table to
+        // it; like Linux's expand_files, ENOMEM when the kernel heap cannot hold that.
+        if Int(fd) >= slots.count, Int(fd) >= 1024, let platform = SharedPages.platform,
+           !platform.heapCanTake(UInt64(Int(fd) + 1) * UInt64(MemoryLayout<Slot?>.stride) * 2) { throw .ENOMEM }
         while slots.count <= Int(fd) { slots.append(nil) }
         file.retain()
         let old = slots[Int(fd)]
