@@ -204,6 +204,20 @@ static void memory(void) {
     CHECK("sched_getaffinity size 1 MiB", r > 0 && r % 8 == 0, "got %ld errno %d", r, errno);
 }
 
+static void areas(void) {
+    /* 2000 areas: every other page of a big mapping read-only */
+    long pages = 4000;
+    char *p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int bad = 0;
+    for (long i = 0; i < pages; i += 2) if (mprotect(p + i * 4096, 4096, PROT_READ) != 0) bad++;
+    pid_t pid = fork();
+    if (pid == 0) { p[4096] = 1; _exit(p[4096] == 1 ? 0 : 1); }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK("2000 areas, fork", bad == 0 && pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "bad %d pid %d status %x", bad, pid, st);
+    CHECK("munmap 2000 areas", munmap(p, pages * 4096) == 0, "errno %d", errno);
+}
+
 static void execs(void) {
     static char *argv[4];
     static char *envp[1] = { NULL };
@@ -235,13 +249,22 @@ static void execs(void) {
 static void descriptors(void) {
     struct rlimit old, l;
     getrlimit(RLIMIT_NOFILE, &old);
-    l.rlim_cur = l.rlim_max = old.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &l);
+    l.rlim_cur = l.rlim_max = 1 << 20;   /* nr_open; root may raise the hard limit */
+    if (setrlimit(RLIMIT_NOFILE, &l) != 0) { l.rlim_cur = l.rlim_max = old.rlim_max; setrlimit(RLIMIT_NOFILE, &l); }
     getrlimit(RLIMIT_NOFILE, &l);
     EXPECT_ERR("dup2 to RLIMIT_NOFILE", sc(SYS_dup2, 0, l.rlim_cur, 0, 0, 0, 0), EBADF);
     long r = sc(SYS_dup2, 0, l.rlim_cur - 1, 0, 0, 0, 0);
     CHECK("dup2 to RLIMIT_NOFILE-1", r == (long)l.rlim_cur - 1 || (r == -1 && errno == ENOMEM), "got %ld errno %d", r, errno);
-    if (r > 0) close((int)r);
+    if (r > 0) {
+        /* fork copies the 1M-entry descriptor table: it works or fails with ENOMEM */
+        pid_t pid = fork();
+        if (pid == 0) { close((int)r); int x = dup(1); _exit(x >= 0 ? 0 : 1); }
+        int st = 0;
+        if (pid > 0) waitpid(pid, &st, 0);
+        CHECK("fork with a 1M-entry descriptor table", (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) || (pid < 0 && errno == ENOMEM),
+              "pid %d errno %d status %x", pid, errno, st);
+        close((int)r);
+    }
     EXPECT_ERR("fcntl F_DUPFD at RLIMIT_NOFILE", sc(SYS_fcntl, 0, F_DUPFD, l.rlim_cur, 0, 0, 0), EINVAL);
     setrlimit(RLIMIT_NOFILE, &old);
     int p[2];
@@ -281,6 +304,7 @@ int main(int argc, char **argv) {
     polling();
     sockets();
     memory();
+    areas();
     execs();
     descriptors();
     healthy();

@@ -76,11 +76,18 @@ public final class FileTable {
         for fd in openDescriptors where slots[Int(fd)]!.closeOnExec { try? close(fd) }
     }
 
+    /// area: audit: kernel heap bytes a copy of the table takes.
+    public var tableBytes: UInt64 { UInt64(slots.count) * UInt64(MemoryLayout<Slot?>.stride) }
+
     /// fork without CLONE_FILES: a new table sharing the open file descriptions.
     public func duplicate() -> FileTable {
         let copy = FileTable()
         copy.limit = limit
-        copy.slots = slots
+        // area: audit: an eager copy (the caller checked `tableBytes` fit in the heap):
+        // a shared buffer would be copied later, by whichever side changes a descriptor
+        // first, at a point that cannot fail.
+        copy.slots.reserveCapacity(slots.count)
+        copy.slots.append(contentsOf: slots)
         for slot in slots { slot?.file.retain() }
         return copy
     }
