@@ -141,10 +141,11 @@ extension Swiftlet {
     @discardableResult
     static func runSelfChecking(
         _ name: String, _ arguments: [String] = [], timeout: TimeInterval = 60, required: [String] = [],
+        options: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Set<String>? {
         guard let program = image(name, sourceLocation: sourceLocation),
-              let r = run(program, arguments, timeout: timeout, sourceLocation: sourceLocation) else { return nil }
+              let r = run(options: options, program, arguments, timeout: timeout, sourceLocation: sourceLocation) else { return nil }
         let failures = r.stdoutLines.filter { $0.hasPrefix("FAIL") }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(r)", sourceLocation: sourceLocation)
         #expect(r.status == 0, "\(r)", sourceLocation: sourceLocation)
