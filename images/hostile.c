@@ -274,6 +274,41 @@ static void descriptors(void) {
     }
 }
 
+/* `hostile fill`: files with long names in /tmp (kernel heap only) until the kernel
+ * says no: ENOSPC (tmpfs full) or ENFILE (no room for another open file), never a panic
+ * nor an OOM kill; then everything can be removed. (Small kernel heap blocks stay with
+ * the heap after they are freed, so memory is not expected to be back for page frames.) */
+static void fill(void) {
+    char name[512], pad[201];
+    memset(pad, 'n', 200); pad[200] = 0;
+    long made = 0, dirs = 0;
+    int err = 0;
+    for (int d = 0; d < 4000 && !err; d++) {
+        snprintf(name, sizeof name, "/tmp/fill%d", d);
+        if (mkdir(name, 0755) != 0) { err = errno; break; }
+        dirs++;
+        for (int f = 0; f < 200; f++) {
+            snprintf(name, sizeof name, "/tmp/fill%d/%s%d", d, pad, f);
+            int fd = open(name, O_CREAT | O_WRONLY, 0644);
+            if (fd < 0) { err = errno; break; }
+            close(fd);
+            made++;
+        }
+    }
+    CHECK("fill tmpfs: ENOSPC or ENFILE", err == ENOSPC || err == ENFILE, "made %ld files, errno %d", made, err);
+    long removed = 0;
+    for (long d = 0; d < dirs; d++) {
+        for (int f = 0; f < 200; f++) {
+            snprintf(name, sizeof name, "/tmp/fill%ld/%s%d", d, pad, f);
+            if (unlink(name) == 0) removed++;
+        }
+        snprintf(name, sizeof name, "/tmp/fill%ld", d);
+        rmdir(name);
+    }
+    /* an open that failed with ENFILE may have created its file */
+    CHECK("fill tmpfs: all removed", removed == made || removed == made + 1, "removed %ld of %ld", removed, made);
+}
+
 /* The system still works: processes, pipes, a 1 MiB file. */
 static void healthy(void) {
     int p[2];
@@ -296,7 +331,11 @@ static void healthy(void) {
 }
 
 int main(int argc, char **argv) {
-    (void)argc; (void)argv;
+    if (argc > 1 && strcmp(argv[1], "fill") == 0) {
+        fill();
+        printf("%d failures\n", failures);
+        return failures ? 1 : 0;
+    }
     setup();
     vectors();
     reads();

@@ -49,7 +49,8 @@ extension Frames {
         SharedPages.platform = FramePlatform(
             release: { Frames.free($0) },
             bytes: { UnsafeMutableRawBufferPointer(start: Phys.pointer($0), count: 4096) },
-            heapCanTake: { Frames.heapCanTake($0) })
+            heapCanTake: { Frames.heapCanTake($0) },
+            memoryLow: { Frames.availableFrames < Frames.forkLowWater || Frames.belowLowWater })   // area: audit
     }
 
     /// Bytes the heap can surely still take: the gap below the frames (free blocks inside

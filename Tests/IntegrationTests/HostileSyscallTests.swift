@@ -32,5 +32,13 @@ extension Integration {
         func hostileSmallMemory(_ name: String) {
             Swiftlet.runSelfChecking(name, timeout: 120, required: Self.required, options: ["--memory", "64M"])
         }
+
+        @Test("filling tmpfs with small files in 64 MiB ends in ENOSPC/ENFILE, not a panic or an OOM kill",
+              arguments: ["hostile-musl", "hostile-glibc"])
+        func fillTmpfs(_ name: String) {
+            Swiftlet.runSelfChecking(name, ["fill"], timeout: 180,
+                                     required: ["fill tmpfs: ENOSPC or ENFILE", "fill tmpfs: all removed"],
+                                     options: ["--memory", "64M"])
+        }
     }
 }

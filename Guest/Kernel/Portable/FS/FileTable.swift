@@ -29,6 +29,9 @@ public final class FileTable {
         var fd = Int(minimum)
         while fd < slots.count && slots[fd] != nil { fd += 1 }
         guard fd < limit else { throw .EMFILE }
+        // area: audit: a new descriptor (and the object behind it) needs kernel heap:
+        // ENFILE, the system-wide table being full, once the heap is down to its reserve.
+        if let platform = SharedPages.platform, platform.memoryLow() { throw .ENFILE }
         try install(file, at: Int32(fd), closeOnExec: closeOnExec)
         return Int32(fd)
     }

@@ -91,6 +91,12 @@ extension Process {
         return done
     }
 
+    /// area: audit: new tmpfs names and inodes take kernel heap: ENOSPC (a full tmpfs)
+    /// once the heap is down to its reserve.
+    func fileCheckSpace() throws(Errno) {
+        if let p = SharedPages.platform, p.memoryLow() { throw .ENOSPC }
+    }
+
     /// area: audit: regular-file writes go in pieces of this size.
     static let fileWriteChunk = 1 << 20
 
