@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -188,6 +189,36 @@ static void sockets(void) {
     CHECK("send 1 GiB from 16 KiB, nonblocking", (r > 0 && r <= smallSize) || (r == -1 && errno == EFAULT),
           "got %ld errno %d", r, errno);
     close(sv[0]); close(sv[1]);
+
+    /* MSG_WAITALL for 3 MiB gets all 3 MiB (the kernel takes it in chunks); asking for
+     * 8 MiB when the writer sends 3 MiB and closes returns the 3 MiB. */
+    for (int round = 0; round < 2; round++) {
+        long want = 3L << 20, ask = round == 0 ? want : 8L << 20;
+        if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) { failures++; return; }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sv[1]);
+            static unsigned char out[1 << 16];
+            for (long sent = 0; sent < want;) {
+                for (int i = 0; i < (int)sizeof out; i++) out[i] = (unsigned char)((sent + i) % 251);
+                ssize_t n = write(sv[0], out, sizeof out);
+                if (n <= 0) _exit(1);
+                sent += n;
+            }
+            _exit(0);
+        }
+        close(sv[0]);
+        unsigned char *in = mmap(NULL, ask, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        long got = recv(sv[1], in, ask, MSG_WAITALL);
+        int good = got == want;
+        for (long i = 0; good && i < want; i++) if (in[i] != (unsigned char)(i % 251)) good = 0;
+        int st = 0;
+        waitpid(pid, &st, 0);
+        CHECK(round == 0 ? "recv MSG_WAITALL 3 MiB" : "recv MSG_WAITALL 8 MiB, writer sends 3 MiB",
+              good && WIFEXITED(st) && WEXITSTATUS(st) == 0, "got %ld errno %d status %x", got, errno, st);
+        munmap(in, ask);
+        close(sv[1]);
+    }
 }
 
 static void memory(void) {
