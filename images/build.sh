@@ -109,6 +109,7 @@ for variant in musl glibc; do
     build "shm-$variant" "$variant" shm.c                # area: shm
     build "oom-$variant" "$variant" oom.c                # area: shm
     build "stopwake-$variant" "$variant" stopwake.c -pthread   # area: jobctl2
+    build "hostile-$variant" "$variant" hostile.c        # area: audit
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

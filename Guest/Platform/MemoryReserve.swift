@@ -26,10 +26,15 @@ import KernelASM
 // 5. User page frames simply run out: page faults that cannot get one kill the process
 //    (SIGKILL, Linux's OOM killer), syscalls that need one (MAP_POPULATE, fork, execve)
 //    return ENOMEM. Page tables come from the same pool, so they fail the same way.
-// What can still panic: a kernel allocation sized by the guest that is not checked above
-// and is larger than what is left of the reserve (not audited one by one: e.g. epoll
-// result arrays, exec argument copies), or many small kernel objects (sockets, epoll
-// watches) filling the reserve without any of the gated requests in between.
+// 6. (area: audit) Allocations sized by the guest are bounded as Linux bounds them
+//    (IOV_MAX, RLIMIT_NOFILE, ARG_MAX, optmem_max, vm.max_map_count...), transfers go
+//    in chunks, and the big legal ones (poll sets, descriptor tables, VMA lists at fork
+//    and on change, exec arguments, socket reads) check `heapCanTake` first (ENOMEM).
+//    New tmpfs inodes and new descriptors are refused (ENOSPC, ENFILE) once `memoryLow`
+//    (heap at its reserve, or fewer than `forkLowWater` free frames), so many small
+//    objects cannot fill the reserve either. images/hostile.c checks these.
+// Known limit: small heap blocks (<= 4 KiB) stay on rt.c's size-class free lists after
+// they are freed, so memory once taken by many small objects does not go back to frames.
 extension Frames {
     nonisolated(unsafe) static var lastAllocationFailed = false
     /// `top` at boot: reclaiming never moves the frame region above it.
@@ -49,7 +54,8 @@ extension Frames {
         SharedPages.platform = FramePlatform(
             release: { Frames.free($0) },
             bytes: { UnsafeMutableRawBufferPointer(start: Phys.pointer($0), count: 4096) },
-            heapCanTake: { Frames.heapCanTake($0) })
+            heapCanTake: { Frames.heapCanTake($0) },
+            memoryLow: { Frames.availableFrames < Frames.forkLowWater || Frames.belowLowWater })   // area: audit
     }
 
     /// Bytes the heap can surely still take: the gap below the frames (free blocks inside

@@ -29,6 +29,7 @@ extension Process {
     func sysSendmsg(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let (file, s) = try socketFile(a.a0)
         let m = try socketMsghdr(a.a1)
+        guard m.iovCount <= UInt64(VFSLimits.iovMax) else { throw .EMSGSIZE }   // area: audit
         let vecs = try fileIOVecs(m.iov, count: m.iovCount)
         return UInt64(try socketSend(file, s, vecs, m.name, UInt64(m.nameLength), m.control, m.controlLength,
                                      UInt32(truncatingIfNeeded: a.a2)))
@@ -44,7 +45,7 @@ extension Process {
     /// malformed header or more than SCM_MAX_FD). Other levels are skipped, as Linux does.
     func socketRights(_ control: UInt64, _ length: UInt64) throws(Errno) -> [OpenFile] {
         guard control != 0, length > 0 else { return [] }
-        guard length <= 1 << 20 else { throw Errno(105) }      // ENOBUFS
+        guard length <= 131072 else { throw Errno(105) }       // ENOBUFS: net.core.optmem_max (area: audit)
         let bytes = try user.copyIn(count: Int(length), from: control)
         var rights: [OpenFile] = []
         var off = 0
@@ -142,6 +143,7 @@ extension Process {
     func sysRecvmsg(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let (file, s) = try socketFile(a.a0)
         let m = try socketMsghdr(a.a1)
+        guard m.iovCount <= UInt64(VFSLimits.iovMax) else { throw .EMSGSIZE }   // area: audit
         let vecs = try fileIOVecs(m.iov, count: m.iovCount)
         let flags = UInt32(truncatingIfNeeded: a.a2)
         var outFlags: UInt32 = 0
@@ -176,9 +178,21 @@ extension Process {
         var total = 0
         for v in vecs { total += v.length }
         total = min(total, Int(VFSLimits.maxTransfer))
-        let r = try s.receive(count: total, peek: flags & LinuxMsg.peek != 0,
-                              nonBlocking: file.isNonBlocking || flags & LinuxMsg.dontWait != 0,
+        // area: audit: the received bytes are gathered in a kernel array before the copy
+        // out, so a stream read takes at most `socketChunk` at a time (MSG_WAITALL goes on
+        // in further chunks, below), and ENOMEM (recvmsg(2)) when the heap cannot hold one.
+        let requested = total
+        if s.kind == .stream { total = min(total, Self.socketChunk) }
+        if total > 64 << 10 && !Frames.heapCanTake(UInt64(min(total, max(s.rcvbuf, s.queuedBytes))) * 2) { throw .ENOMEM }
+        let nonBlocking = file.isNonBlocking || flags & LinuxMsg.dontWait != 0
+        let r = try s.receive(count: total, peek: flags & LinuxMsg.peek != 0, nonBlocking: nonBlocking,
                               waitAll: flags & LinuxMsg.waitAll != 0)
+        if s.kind == .stream && flags & LinuxMsg.waitAll != 0 && flags & LinuxMsg.peek == 0
+            && r.rights.isEmpty && r.bytes.count == total && total < requested {
+            return try socketReceiveRest(s, vecs, r, requested: requested, nonBlocking: nonBlocking,
+                                         flags: flags, control: control, controlLength: controlLength,
+                                         outFlags: &outFlags, controlUsed: &controlUsed)
+        }
         // Control messages first: the files are ours now and must not leak on EFAULT.
         var cmsgs: [UInt8] = []
         let room = control == 0 ? 0 : Int(min(controlLength, 1 << 20))
@@ -215,6 +229,66 @@ extension Process {
         }
         if flags & LinuxMsg.trunc != 0 && s.kind != .stream { return r.fullLength }
         return r.bytes.count
+    }
+
+    /// area: audit: the rest of a MSG_WAITALL stream read past the first chunk: each chunk
+    /// is copied out as it arrives; a signal, an error or the end of the stream after
+    /// progress returns the progress. Files that ride with the last chunk are delivered.
+    static let socketChunk = 256 << 10
+
+    func socketReceiveRest(_ s: UnixSocket, _ vecs: [(base: UInt64, length: Int)], _ first: UnixReceived,
+                           requested: Int, nonBlocking: Bool, flags: UInt32, control: UInt64, controlLength: UInt64,
+                           outFlags: inout UInt32, controlUsed: inout UInt64) throws(Errno) -> Int {
+        try socketScatter(first.bytes, vecs, at: 0)
+        var got = first.bytes.count
+        var last = first
+        while got < requested {
+            let want = min(Self.socketChunk, requested - got)
+            let more: UnixReceived
+            do throws(Errno) { more = try s.receive(count: want, peek: false, nonBlocking: nonBlocking, waitAll: true) } catch { break }
+            do throws(Errno) { try socketScatter(more.bytes, vecs, at: got) } catch {
+                UnixSocket.discard(more.rights)
+                break
+            }
+            got += more.bytes.count
+            last = more
+            if !more.rights.isEmpty || more.bytes.count < want { break }
+        }
+        var cmsgs: [UInt8] = []
+        let room = control == 0 ? 0 : Int(min(controlLength, 1 << 20))
+        if s.passCredentials {
+            if room >= LinuxMsg.cmsgHeader + 12 {
+                socketAppendCmsg(&cmsgs, type: LinuxMsg.scmCredentials, payload: [last.senderPid, 0, 0], room: room)
+            } else {
+                outFlags |= LinuxMsg.ctrunc
+            }
+        }
+        if !last.rights.isEmpty {
+            let fit = max(0, (room - cmsgs.count - LinuxMsg.cmsgHeader) / 4)
+            var fds: [Int32] = []
+            for f in last.rights.prefix(fit) {
+                guard let fd = try? files.install(f, closeOnExec: flags & LinuxMsg.cmsgCloexec != 0) else { break }
+                fds.append(fd)
+            }
+            if fds.count < last.rights.count { outFlags |= LinuxMsg.ctrunc }
+            UnixSocket.discard(last.rights)
+            if !fds.isEmpty { socketAppendCmsg(&cmsgs, type: LinuxMsg.scmRights, payload: fds, room: room) }
+        }
+        if !cmsgs.isEmpty { try? user.copyOut(cmsgs, to: control) }
+        controlUsed = UInt64(cmsgs.count)
+        return got
+    }
+
+    /// Copies `bytes` into the iovecs starting `offset` bytes into them.
+    func socketScatter(_ bytes: [UInt8], _ vecs: [(base: UInt64, length: Int)], at offset: Int) throws(Errno) {
+        var skip = offset, off = 0
+        for v in vecs where off < bytes.count && v.length > 0 {
+            if skip >= v.length { skip -= v.length; continue }
+            let n = min(v.length - skip, bytes.count - off)
+            try user.copyOut([UInt8](bytes[off..<(off + n)]), to: v.base &+ UInt64(skip))
+            off += n
+            skip = 0
+        }
     }
 
     /// Appends one cmsg (header, int payload, padding to CMSG_SPACE but not past `room`).

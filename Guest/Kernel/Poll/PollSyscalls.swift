@@ -56,8 +56,12 @@ extension Process {
     }
 
     func pollScan(fds: UInt64, count: UInt64, deadline: UInt64, nonBlocking: Bool) throws(Errno) -> Int {
+        let count = count & 0xffff_ffff                               // area: audit: unsigned int nfds
         guard count <= UInt64(files.limit) else { throw .EINVAL }
         let n = Int(count)
+        // area: audit: nfds is legal up to RLIMIT_NOFILE (1<<20): 10 bytes of kernel
+        // memory each; ENOMEM (as poll(2) documents) when the heap cannot hold that.
+        if n > 4096 && !Frames.heapCanTake(UInt64(n) * 20) { throw .ENOMEM }
         var entries: [UInt8] = n > 0 ? try user.copyIn(count: n * 8, from: fds) : []
         var revents = [UInt16](repeating: 0, count: n)
         let ready = try PollHub.wait(deadline: deadline, nonBlocking: nonBlocking) { () throws(Errno) -> (ready: Int, wakeAt: UInt64) in
@@ -154,6 +158,7 @@ extension Process {
         // Linux caps nfds at the descriptor table's size; bits beyond are ignored.
         let nfds = Int(min(raw, Int32(max(files.limit, Process.fdSetSize))))
         let words = (nfds + 63) / 64
+        if words > 64 && !Frames.heapCanTake(UInt64(words) * 64) { throw .ENOMEM }   // area: audit
         let addresses = [a.a1, a.a2, a.a3]
         var sets = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: 3)
         for k in 0..<3 where addresses[k] != 0 {

@@ -4,21 +4,52 @@ import KernelASM
 /// is dropped only once the new program is loaded, so a failed exec returns an error
 /// to the caller intact.
 extension Process {
-    static let maxArgs = 32 * 1024
+    // area: audit: execve's argument limits (fs/exec.c). Each string, NUL included, is at
+    // most MAX_ARG_STRLEN; the pointers of argv and envp plus all the strings must fit in
+    // a quarter of RLIMIT_STACK (at least ARG_MAX = 128 KiB). Linux allows up to 6 MiB;
+    // we cap at 2 MiB (the initial stack is built in kernel memory: ~3 copies). E2BIG
+    // past the limits, ENOMEM when the kernel heap cannot hold the copies.
+    static let maxArgStrlen = 32 * 4096
+    static let argMax = 32 * 4096
 
-    func readStringArray(_ address: UInt64) throws(Errno) -> [[UInt8]] {
-        var out: [[UInt8]] = []
-        guard address != 0 else { return out }
-        var total = 0
+    func execArgumentLimit() -> Int {
+        let quarter = limits.soft[ResourceLimits.stack] / 4
+        return Int(max(min(quarter, 2 << 20), UInt64(Process.argMax)))
+    }
+
+    /// Counts the pointers of a NULL-terminated array (EFAULT if unreadable), giving up
+    /// with E2BIG once `budget` bytes of pointers are exceeded.
+    func countStringArray(_ address: UInt64, budget: Int) throws(Errno) -> Int {
+        guard address != 0 else { return 0 }
+        var n = 0
         while true {
-            guard out.count < Process.maxArgs else { throw .E2BIG }
-            let p: UInt64 = try user.load(at: address &+ UInt64(out.count * 8))
-            if p == 0 { return out }
-            let s = try user.readCString(at: p, max: 128 * 1024)
-            total += s.count + 1
-            guard total <= 2 << 20 else { throw .E2BIG }
+            let p: UInt64 = try user.load(at: address &+ UInt64(n * 8))
+            if p == 0 { return n }
+            n += 1
+            guard n * 8 < budget else { throw .E2BIG }
+        }
+    }
+
+    func readStringArray(_ address: UInt64, count: Int, budget: inout Int) throws(Errno) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        var heapCost = 0
+        for i in 0..<count {
+            let p: UInt64 = try user.load(at: address &+ UInt64(i * 8))
+            if p == 0 { break }
+            let s: [UInt8]
+            do throws(Errno) { s = try user.readCString(at: p, max: Process.maxArgStrlen - 1) } catch {
+                throw error == .ENAMETOOLONG ? .E2BIG : error
+            }
+            budget -= s.count + 1
+            guard budget >= 0 else { throw .E2BIG }
+            heapCost += s.count + 64
+            if heapCost >= 256 << 10 {
+                guard Frames.heapCanTake(UInt64(heapCost) * 4) else { throw .ENOMEM }
+                heapCost = 0
+            }
             out.append(s)
         }
+        return out
     }
 
     func sysExecve(_ a: SyscallArgs) throws(Errno) -> UInt64 {
@@ -43,8 +74,13 @@ extension Process {
 
     func execve(path: [UInt8], argvAddress: UInt64, envpAddress: UInt64) throws(Errno) -> UInt64 {
         guard !path.isEmpty else { throw .ENOENT }
-        let argv = try readStringArray(argvAddress)
-        let envp = try readStringArray(envpAddress)
+        var budget = execArgumentLimit() - path.count - 1                    // area: audit
+        let argc = try countStringArray(argvAddress, budget: budget)
+        let envc = try countStringArray(envpAddress, budget: budget)
+        budget -= (max(argc, 1) + envc) * 8
+        guard budget > 0 else { throw .E2BIG }
+        let argv = try readStringArray(argvAddress, count: argc, budget: &budget)
+        let envp = try readStringArray(envpAddress, count: envc, budget: &budget)
         let t: Task = Scheduler.current
         let entry: ProcessEntry = t.entry
         // The file must exist and be a regular, executable file before we commit.

@@ -39,7 +39,8 @@ extension Process {
 
     func sysMmap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let addr = a.a0, length = a.a1, prot = a.a2, flags = a.a3, fd = a.a4.asInt32, offset = a.a5
-        guard length > 0, let len = MemoryMap.pageUp(length) else { throw .EINVAL }
+        guard length > 0 else { throw .EINVAL }
+        guard let len = MemoryMap.pageUp(length) else { throw .ENOMEM }  // area: audit: do_mmap's PAGE_ALIGN wrap
         guard offset & 0xfff == 0 else { throw .EINVAL }
         guard prot & ~7 == 0 else { throw .EINVAL }
         let type = flags & 0x03
@@ -72,6 +73,7 @@ extension Process {
             let (end, o) = addr.addingReportingOverflow(len)
             guard !o, end <= BootLayout.userLimit, addr >= memory.mmapMin else { throw .ENOMEM }
             if flags & Process.mapFixedNoReplace != 0 && !memory.isFree(addr, end) { throw .EEXIST }
+            try checkAreaRoom(addr, end, new: 1)                            // area: audit
             start = addr
             for piece in memory.remove(start, end) { space.unmapPages(piece.start, piece.end) }
         } else if addr != 0, addr & 0xfff == 0, addr >= memory.mmapMin,
@@ -81,6 +83,7 @@ extension Process {
             guard let s = memory.findFree(length: len) else { throw .ENOMEM }
             start = s
         }
+        if !fixed { try checkAreaRoom(start, start, new: 1) }               // area: audit
         var vma = VMA(start: start, end: start + len, prot: Protection(rawValue: UInt32(prot)),
                       shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
                       pages: pages)
@@ -99,10 +102,24 @@ extension Process {
         return start
     }
 
+    /// area: audit: vm.max_map_count (ENOMEM past it, as Linux) and kernel heap room for
+    /// the area list, which every change rebuilds (and fork shares until the first).
+    static let maxMapCount = 65530
+
+    func checkAreaRoom(_ start: UInt64, _ end: UInt64, new: Int) throws(Errno) {
+        let n = memory.areas.count
+        guard n > 256 else { return }
+        var extra = new
+        for a in memory.areas where (a.start < start && start < a.end) || (a.start < end && end < a.end) { extra += 1 }
+        if extra > 0 && n + extra > Process.maxMapCount { throw .ENOMEM }
+        guard Frames.heapCanTake(UInt64(n + extra) * UInt64(MemoryLayout<VMA>.stride) * 3) else { throw .ENOMEM }
+    }
+
     func sysMunmap(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         guard a.a0 & 0xfff == 0, a.a1 > 0, let len = MemoryMap.pageUp(a.a1) else { throw .EINVAL }
         let (end, o) = a.a0.addingReportingOverflow(len)
         guard !o, end <= BootLayout.userLimit else { throw .EINVAL }
+        try checkAreaRoom(a.a0, end, new: 0)                                // area: audit
         for piece in memory.remove(a.a0, end) { space.unmapPages(piece.start, piece.end) }
         return 0
     }
@@ -115,6 +132,7 @@ extension Process {
         let (end, o) = a.a0.addingReportingOverflow(len)
         guard !o, end <= BootLayout.userLimit else { throw .ENOMEM }
         let prot = Protection(rawValue: UInt32(a.a2 & 7))
+        try checkAreaRoom(a.a0, end, new: 0)                                // area: audit
         for piece in try memory.protect(a.a0, end, prot) { space.protectPages(piece.start, piece.end, prot) }
         return 0
     }
@@ -128,6 +146,7 @@ extension Process {
         guard let oldLen = MemoryMap.pageUp(a.a1), let newLen = MemoryMap.pageUp(a.a2), newLen > 0 else { throw .EINVAL }
         guard let vma = memory.find(old), old &+ oldLen <= vma.end, oldLen > 0 else { throw .EFAULT }
         if newLen > oldLen { try checkMemoryLimits(adding: newLen - oldLen, data: Process.isData(vma) ? newLen - oldLen : 0) }   // area: limits
+        try checkAreaRoom(old, old &+ oldLen, new: 1)                       // area: audit
         if flags & 2 == 0 {
             if newLen <= oldLen {
                 for piece in memory.remove(old + newLen, old + oldLen) { space.unmapPages(piece.start, piece.end) }

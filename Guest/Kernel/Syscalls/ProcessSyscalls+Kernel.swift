@@ -37,6 +37,9 @@ extension Process {
         let parentTask: Task = Scheduler.current
         let parentEntry: ProcessEntry = parentTask.entry
         if Frames.belowLowWater { throw .ENOMEM }                // area: shm: keep the heap's reserve
+        if flags & Process.cloneFiles == 0 && files.tableBytes > 64 << 10 && !Frames.heapCanTake(files.tableBytes) { throw .ENOMEM }   // area: audit
+        if flags & Process.cloneVM == 0 && memory.areas.count > 256
+            && !Frames.heapCanTake(UInt64(memory.areas.count * MemoryLayout<VMA>.stride) * 2) { throw .ENOMEM }   // area: audit
         if flags & Process.cloneVM == 0 && Frames.availableFrames < Frames.forkLowWater { throw .ENOMEM }
         if flags & Process.cloneThread != 0 && flags & (Process.cloneVM | Process.cloneSighand) != (Process.cloneVM | Process.cloneSighand) {
             throw .EINVAL

@@ -103,6 +103,14 @@ final class DeviceFile: FileObject {
         }
     }
 
+    /// area: audit: like drivers/char/mem.c, the sinks never touch the buffer.
+    var discardsWrites: Bool {
+        switch device {
+        case .null, .zero, .random, .urandom: return true
+        default: return false
+        }
+    }
+
     /// With virtio consoles, the standard streams move the program's own pages.
     var userIO: (any UserIOFile)? {
         guard let console = DriverRegistry.console else { return nil }

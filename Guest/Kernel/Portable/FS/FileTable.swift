@@ -29,6 +29,9 @@ public final class FileTable {
         var fd = Int(minimum)
         while fd < slots.count && slots[fd] != nil { fd += 1 }
         guard fd < limit else { throw .EMFILE }
+        // area: audit: a new descriptor (and the object behind it) needs kernel heap:
+        // ENFILE, the system-wide table being full, once the heap is down to its reserve.
+        if let platform = SharedPages.platform, platform.memoryLow() { throw .ENFILE }
         try install(file, at: Int32(fd), closeOnExec: closeOnExec)
         return Int32(fd)
     }
@@ -36,6 +39,10 @@ public final class FileTable {
     /// Installs `file` at exactly `fd`, closing what was there (dup2 semantics).
     public func install(_ file: OpenFile, at fd: Int32, closeOnExec: Bool) throws(Errno) {
         guard fd >= 0, Int(fd) < limit else { throw .EBADF }
+        // area: audit: a high descriptor (RLIMIT_NOFILE up to 1<<20) grows the table to
+        // it; like Linux's expand_files, ENOMEM when the kernel heap cannot hold that.
+        if Int(fd) >= slots.count, Int(fd) >= 1024, let platform = SharedPages.platform,
+           !platform.heapCanTake(UInt64(Int(fd) + 1) * UInt64(MemoryLayout<Slot?>.stride) * 2) { throw .ENOMEM }
         while slots.count <= Int(fd) { slots.append(nil) }
         file.retain()
         let old = slots[Int(fd)]
@@ -72,11 +79,18 @@ public final class FileTable {
         for fd in openDescriptors where slots[Int(fd)]!.closeOnExec { try? close(fd) }
     }
 
+    /// area: audit: kernel heap bytes a copy of the table takes.
+    public var tableBytes: UInt64 { UInt64(slots.count) * UInt64(MemoryLayout<Slot?>.stride) }
+
     /// fork without CLONE_FILES: a new table sharing the open file descriptions.
     public func duplicate() -> FileTable {
         let copy = FileTable()
         copy.limit = limit
-        copy.slots = slots
+        // area: audit: an eager copy (the caller checked `tableBytes` fit in the heap):
+        // a shared buffer would be copied later, by whichever side changes a descriptor
+        // first, at a point that cannot fail.
+        copy.slots.reserveCapacity(slots.count)
+        copy.slots.append(contentsOf: slots)
         for slot in slots { slot?.file.retain() }
         return copy
     }

@@ -30,6 +30,8 @@ public protocol FileObject: AnyObject {
     /// F_GETPIPE_SZ (nil) or F_SETPIPE_SZ (a size): the pipe's capacity in bytes.
     func pipeSize(set requested: Int?) throws(Errno) -> Int
     var userIO: (any UserIOFile)? { get }
+    /// area: audit: writes succeed without reading the data (/dev/null, /dev/zero).
+    var discardsWrites: Bool { get }
 }
 
 extension FileObject {
@@ -42,6 +44,7 @@ extension FileObject {
     public var pollGeneration: UInt64 { 0 }
     public var pollDeadline: UInt64 { 0 }
     public var userIO: (any UserIOFile)? { nil }
+    public var discardsWrites: Bool { false }                              // area: audit
     /// F_GETPIPE_SZ / F_SETPIPE_SZ: only pipes have a size; anything else is EBADF.
     public func pipeSize(set requested: Int?) throws(Errno) -> Int { throw .EBADF }
 }

@@ -66,9 +66,12 @@ public struct FramePlatform {
     /// Whether the kernel heap can take `count` more bytes and keep its reserve (tmpfs
     /// file contents live on the heap).
     public var heapCanTake: (UInt64) -> Bool
+    /// area: audit: memory is nearly gone (heap at its reserve, or few page frames left):
+    /// new files and descriptors are refused rather than starving programs of frames.
+    public var memoryLow: () -> Bool
     public init(release: @escaping (UInt64) -> Void, bytes: @escaping (UInt64) -> UnsafeMutableRawBufferPointer,
-                heapCanTake: @escaping (UInt64) -> Bool) {
-        self.release = release; self.bytes = bytes; self.heapCanTake = heapCanTake
+                heapCanTake: @escaping (UInt64) -> Bool, memoryLow: @escaping () -> Bool = { false }) {
+        self.release = release; self.bytes = bytes; self.heapCanTake = heapCanTake; self.memoryLow = memoryLow
     }
 }
 

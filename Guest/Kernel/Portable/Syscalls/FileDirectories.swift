@@ -87,6 +87,7 @@ extension Process {
         guard dir.isLive else { throw .ENOENT }
         guard dir.synthetic == .none else { throw .EACCES }
         let perms = UInt32(truncatingIfNeeded: mode) & 0o1777 & ~fs.umask
+        try fileCheckSpace()                                             // area: audit
         dir.addEntry(name, fs.tmpfs.makeInode(.directory, permissions: perms), now: fileNow())
         return 0
     }

@@ -104,6 +104,7 @@ extension Process {
         if to.trailingSlash { throw .ENOENT }
         guard to.directory.synthetic == .none, source.synthetic == .none else { throw .EXDEV }
         guard to.directory.isLive, source.nlink > 0 || source.kind == .characterDevice else { throw .ENOENT }
+        try fileCheckSpace()                                             // area: audit
         source.nlink += 1
         let now = fileNow()
         source.changeTime = now
@@ -128,6 +129,7 @@ extension Process {
         if to.trailingSlash { throw .ENOENT }
         guard to.directory.isLive else { throw .ENOENT }
         guard to.directory.synthetic == .none else { throw .EACCES }
+        try fileCheckSpace()                                             // area: audit
         let link = fs.tmpfs.makeInode(.symlink, permissions: 0o777)
         link.linkTarget = target
         to.directory.addEntry(to.name, link, now: fileNow())

@@ -61,6 +61,7 @@ extension Process {
                 if parent.trailingSlash { throw .EISDIR }
                 guard dir.isLive else { throw .ENOENT }
                 guard dir.synthetic == .none else { throw .EACCES }
+                try fileCheckSpace()                                     // area: audit
                 let made = fs.tmpfs.makeInode(.regular, permissions: mode & ~fs.umask & 0o7777)
                 dir.addEntry(parent.name, made, now: fileNow())
                 inode = made
@@ -108,6 +109,7 @@ extension Process {
             else { throw .ENOENT }
             guard parent.directory.isLive else { throw .ENOENT }
             guard parent.directory.synthetic == .none else { throw .EACCES }
+            try fileCheckSpace()                                         // area: audit
             let made = fs.tmpfs.makeInode(.regular, permissions: mode & ~fs.umask & 0o7777)
             parent.directory.addEntry(parent.name, made, now: fileNow())
             return (made, true)

@@ -6,25 +6,33 @@ import GuestABI
 extension Process {
     public func sysRead(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let file = try files.get(a.a0.asInt32)
+        guard file.isReadable else { throw .EBADF }
+        try Self.fileAccessOK(a.a1, a.a2)                                 // area: audit
         return UInt64(try fileRead(file, to: a.a1, count: Self.fileCount(a.a2), at: nil))
     }
 
     public func sysWrite(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let file = try files.get(a.a0.asInt32)
+        guard file.isWritable else { throw .EBADF }
+        try Self.fileAccessOK(a.a1, a.a2)                                 // area: audit
         return UInt64(try fileWrite(file, from: a.a1, count: Self.fileCount(a.a2), at: nil))
     }
 
     public func sysPread64(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let file = try files.get(a.a0.asInt32)
         guard file.isReadable else { throw .EBADF }
+        try Self.fileAccessOK(a.a1, a.a2)                                 // area: audit
         let pos = try filePosition(a.a3, file)
+        try Self.filePositionRange(pos, a.a2)                             // area: audit
         return UInt64(try fileRead(file, to: a.a1, count: Self.fileCount(a.a2), at: pos))
     }
 
     public func sysPwrite64(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let file = try files.get(a.a0.asInt32)
         guard file.isWritable else { throw .EBADF }
+        try Self.fileAccessOK(a.a1, a.a2)                                 // area: audit
         let pos = try filePosition(a.a3, file)
+        try Self.filePositionRange(pos, a.a2)                             // area: audit
         return UInt64(try fileWrite(file, from: a.a1, count: Self.fileCount(a.a2), at: pos))
     }
 

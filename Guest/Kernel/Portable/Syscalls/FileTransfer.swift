@@ -18,8 +18,7 @@ extension Process {
             if n == 0 { return 0 }
             return try withFileScratch(n) { (buffer) throws(Errno) -> Int in
                 let got = try object.read(file, into: buffer)
-                try user.copyOut(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), to: address)
-                return got
+                return try copyOutUpToFault(UnsafeRawBufferPointer(rebasing: buffer[0..<got]), to: address)
             }
         }
         guard let inode = file.inode else { throw .EINVAL }
@@ -29,13 +28,11 @@ extension Process {
             let text = ProcFS.text(kind, process: self)
             let from = start < UInt64(text.count) ? Int(start) : text.count
             let n = Swift.min(count, text.count - from)
-            try user.copyOut([UInt8](text[from..<(from + n)]), to: address)
-            got = n
+            got = try copyOutUpToFault(text, from..<(from + n), to: address)          // area: audit
         } else {
             guard inode.kind == .regular else { throw .EINVAL }
             got = try inode.withContents(at: start, count: count) { (src) throws(Errno) -> Int in
-                try user.copyOut(src, to: address)
-                return src.count
+                try copyOutUpToFault(src, to: address)
             }
         }
         if position == nil { file.offset = start + UInt64(got) }
@@ -47,6 +44,7 @@ extension Process {
         guard file.isWritable else { throw .EBADF }
         if let io = file.object?.userIO { return try io.writeUser(file, from: address, count: count, at: position, process: self) }
         if let object = file.object {
+            if object.discardsWrites { return count }                    // area: audit
             var done = 0
             while done < count {
                 let n = Swift.min(count - done, Self.fileChunk)
@@ -69,11 +67,81 @@ extension Process {
         if count == 0 { return 0 }
         // O_APPEND wins even over pwrite's offset (Linux behaviour, see pwrite(2) BUGS).
         let start = file.statusFlags & LinuxOpen.append != 0 ? inode.size : (position ?? file.offset)
-        try inode.write(at: start, count: count) { (dst) throws(Errno) in try user.copyIn(dst, from: address) }
+        // area: audit: in chunks, so a huge count from a small buffer writes what is
+        // readable (EFAULT only without progress) and a full tmpfs stops at ENOSPC after
+        // progress, instead of growing the file by `count` bytes up front.
+        var done = 0
+        while done < count {
+            let n = Swift.min(count - done, Self.fileWriteChunk)
+            do throws(Errno) {
+                try inode.write(at: start + UInt64(done), count: n) { (dst) throws(Errno) in
+                    try user.copyIn(dst, from: address &+ UInt64(done))
+                }
+                done += n
+            } catch {
+                // A fault inside the chunk: redo it page by page up to the fault.
+                if error == .EFAULT { done += fileWriteUpToFault(inode, at: start + UInt64(done), from: address &+ UInt64(done), count: n) }
+                if done == 0 { throw error }
+                break
+            }
+        }
         let now = fileNow()
         inode.modifyTime = now; inode.changeTime = now
-        if position == nil { file.offset = start + UInt64(count) }
-        return count
+        if position == nil { file.offset = start + UInt64(done) }
+        return done
+    }
+
+    /// area: audit: new tmpfs names and inodes take kernel heap: ENOSPC (a full tmpfs)
+    /// once the heap is down to its reserve.
+    func fileCheckSpace() throws(Errno) {
+        if let p = SharedPages.platform, p.memoryLow() { throw .ENOSPC }
+    }
+
+    /// area: audit: regular-file writes go in pieces of this size.
+    static let fileWriteChunk = 1 << 20
+
+    /// Writes the readable prefix of [address, address+count) page by page; returns its length.
+    func fileWriteUpToFault(_ inode: Inode, at offset: UInt64, from address: UInt64, count: Int) -> Int {
+        var done = 0
+        while done < count {
+            let a = address &+ UInt64(done)
+            let n = Swift.min(count - done, 4096 - Int(a & 0xfff))
+            do throws(Errno) {
+                try inode.write(at: offset + UInt64(done), count: n) { (dst) throws(Errno) in try user.copyIn(dst, from: a) }
+            } catch { break }
+            done += n
+        }
+        return done
+    }
+
+    /// area: audit: copies `src` out; on EFAULT, the bytes before the first bad page
+    /// count (read(2) reports partial progress, EFAULT only when nothing was copied).
+    func copyOutUpToFault(_ src: UnsafeRawBufferPointer, to address: UInt64) throws(Errno) -> Int {
+        do throws(Errno) {
+            try user.copyOut(src, to: address)
+            return src.count
+        } catch {
+            guard error == .EFAULT else { throw error }
+        }
+        var done = 0
+        while done < src.count {
+            let a = address &+ UInt64(done)
+            let n = Swift.min(src.count - done, 4096 - Int(a & 0xfff))
+            do throws(Errno) { try user.copyOut(UnsafeRawBufferPointer(rebasing: src[done..<(done + n)]), to: a) } catch { break }
+            done += n
+        }
+        if done == 0 { throw .EFAULT }
+        return done
+    }
+
+    func copyOutUpToFault(_ bytes: [UInt8], _ range: Range<Int>, to address: UInt64) throws(Errno) -> Int {
+        var result: Result<Int, Errno> = .success(0)
+        bytes.withUnsafeBytes { b in
+            do throws(Errno) {
+                result = .success(try copyOutUpToFault(UnsafeRawBufferPointer(rebasing: b[range]), to: address))
+            } catch { result = .failure(error) }
+        }
+        return try result.get()
     }
 
     /// Validates and copies in an iovec array (readv(2): at most UIO_MAXIOV entries, and
@@ -88,10 +156,12 @@ extension Process {
             let base = try fileLoadUInt64(at: entry)
             let length = try fileLoadUInt64(at: entry &+ 8)
             guard length <= UInt64(Int64.max) else { throw .EINVAL }
-            let (sum, overflow) = total.addingReportingOverflow(length)
-            guard !overflow, sum <= UInt64(Int64.max) else { throw .EINVAL }
-            total = sum
-            out.append((base, Int(Swift.min(length, VFSLimits.maxTransfer))))
+            // area: audit: Linux checks each range is in user space (access_ok, EFAULT)
+            // and caps the total at MAX_RW_COUNT rather than refusing it.
+            try Self.fileAccessOK(base, length)
+            let take = Swift.min(length, VFSLimits.maxTransfer - total)
+            total += take
+            out.append((base, Int(take)))
         }
         return out
     }
@@ -119,4 +189,17 @@ extension Process {
     }
 
     static func fileCount(_ raw: UInt64) -> Int { Int(Swift.min(raw, VFSLimits.maxTransfer)) }
+
+    /// area: audit: Linux's access_ok: the whole [address, address+count) must lie in
+    /// user space (EFAULT), checked before the count is capped at MAX_RW_COUNT.
+    static func fileAccessOK(_ address: UInt64, _ count: UInt64) throws(Errno) {
+        let (end, o) = address.addingReportingOverflow(count)
+        guard !o, end <= BootLayout.userLimit else { throw .EFAULT }
+    }
+
+    /// area: audit: pread/pwrite: position + count must not pass the largest off_t (EINVAL).
+    static func filePositionRange(_ position: UInt64, _ count: UInt64) throws(Errno) {
+        let (end, o) = position.addingReportingOverflow(count)
+        guard !o, end <= UInt64(Int64.max) else { throw .EINVAL }
+    }
 }

@@ -25,14 +25,22 @@ extension Process {
     public func sysGetrandom(_ a: SyscallArgs) throws(Errno) -> UInt64 {
         let flags = a.a2
         guard flags & ~7 == 0, flags & 6 != 6 else { throw .EINVAL }
-        let count = Int(min(a.a1, 1 << 25))
+        let count = Int(min(a.a1, VFSLimits.maxTransfer))             // area: audit: MAX_RW_COUNT
         var done = 0
         var chunk = [UInt8](repeating: 0, count: min(count, 4096))
         while done < count {
             let n = min(chunk.count, count - done)
             chunk.withUnsafeMutableBytes { b in services.fillRandom(UnsafeMutableRawBufferPointer(rebasing: b[0..<n])) }
-            try user.copyOut(Array(chunk[0..<n]), to: a.a0 &+ UInt64(done))
-            done += n
+            // area: audit: a fault after progress reports the progress (EFAULT only without).
+            let copied: Int
+            do throws(Errno) {
+                copied = try copyOutUpToFault(chunk, 0..<n, to: a.a0 &+ UInt64(done))
+            } catch {
+                if done > 0 { break }
+                throw error
+            }
+            done += copied
+            if copied < n { break }
         }
         return UInt64(done)
     }
