@@ -20,6 +20,8 @@ enum ClockEvents {
     nonisolated(unsafe) static var tickDue: UInt64 = 0
     /// The time the timer is armed for (monotonic ns); 0 when it is not armed.
     nonisolated(unsafe) static var armedAt: UInt64 = 0
+    /// Interrupts that came before the time armed (KVM may fire a TSC deadline early).
+    nonisolated(unsafe) static var early: UInt64 = 0
 
     /// Boot: the first tick.
     static func start() {
@@ -39,6 +41,7 @@ enum ClockEvents {
     /// The timer interrupt: the CPU time to charge as ticks (tick periods passed while
     /// a task ran; 0 if this interrupt is not a tick or the vCPU was idle).
     static func interrupted(now: UInt64) -> UInt64 {
+        if now < armedAt { early &+= 1 }
         armedAt = 0
         guard now >= tickDue else { return 0 }
         let period = LocalAPIC.tickNanoseconds
