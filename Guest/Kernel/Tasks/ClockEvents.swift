@@ -22,6 +22,9 @@ enum ClockEvents {
     nonisolated(unsafe) static var armedAt: UInt64 = 0
     /// Interrupts that came before the time armed (KVM may fire a TSC deadline early).
     nonisolated(unsafe) static var early: UInt64 = 0
+    /// Interrupts on time or late, and their total lateness (ns): the interrupt latency.
+    nonisolated(unsafe) static var fired: UInt64 = 0
+    nonisolated(unsafe) static var lateness: UInt64 = 0
 
     /// Boot: the first tick.
     static func start() {
@@ -41,7 +44,7 @@ enum ClockEvents {
     /// The timer interrupt: the CPU time to charge as ticks (tick periods passed while
     /// a task ran; 0 if this interrupt is not a tick or the vCPU was idle).
     static func interrupted(now: UInt64) -> UInt64 {
-        if now < armedAt { early &+= 1 }
+        if now < armedAt { early &+= 1 } else if armedAt != 0 { lateness &+= now - armedAt; fired &+= 1 }
         armedAt = 0
         guard now >= tickDue else { return 0 }
         let period = LocalAPIC.tickNanoseconds
