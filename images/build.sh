@@ -110,6 +110,7 @@ for variant in musl glibc; do
     build "oom-$variant" "$variant" oom.c                # area: shm
     build "stopwake-$variant" "$variant" stopwake.c -pthread   # area: jobctl2
     build "hostile-$variant" "$variant" hostile.c        # area: audit
+    build "hrsleep-$variant" "$variant" hrsleep.c -pthread   # area: hrtimer
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

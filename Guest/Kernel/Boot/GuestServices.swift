@@ -38,6 +38,13 @@ final class GuestServices: KernelServices {
         (tscDelta / tscKHz) &* 1_000_000 &+ (tscDelta % tscKHz) &* 1_000_000 / tscKHz
     }
 
+    /// The TSC value at monotonic time `ns` (rounded up, so a deadline armed with it
+    /// never fires early; area: hrtimer).
+    func tsc(atMonotonic ns: UInt64) -> UInt64 {
+        let delta = (ns / 1_000_000) &* tscKHz &+ ((ns % 1_000_000) &* tscKHz &+ 999_999) / 1_000_000
+        return tscAtBoot &+ delta
+    }
+
     func monotonicNanoseconds() -> UInt64 { nanoseconds(tscDelta: k_rdtsc() &- tscAtBoot) }
     func realtimeNanoseconds() -> UInt64 { realtimeAtBoot &+ monotonicNanoseconds() }
 

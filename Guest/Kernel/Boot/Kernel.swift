@@ -20,7 +20,7 @@ enum Kernel {
     static func terminate(status: Int32, signal: Int32 = 0, reason: String = "") -> Never {
         tracePoint(.programExit)
         Platform.disableInterrupts()
-        KernelLog.line("exit: status \(status) signal \(signal), \(LocalAPIC.ticks) timer ticks, heap \(k_heap_used() >> 10) KiB, \(Frames.inUse) frames")
+        KernelLog.line("exit: status \(status) signal \(signal), \(LocalAPIC.ticks) timer ticks, heap \(k_heap_used() >> 10) KiB, \(Frames.inUse) frames, \(LocalAPIC.rearms) timer rearms (\(ClockEvents.early) early, \(ClockEvents.lateness / max(ClockEvents.fired, 1) / 1000) us late on average)")
         if traceEnabled && !trace.isEmpty {
             trace.withUnsafeBytes { b in _ = HostCalls.send(.trace, bytes: b) }
         }

@@ -34,6 +34,7 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     let services = GuestServices(tree: tree)
     Drivers.initialize(tree: tree, ttyMask: services.ttyMask)
     Kernel.services = services
+    ClockEvents.start()                                     // area: hrtimer: the first tick
     Kernel.traceEnabled = (tree.u32("/chosen", DTName.trace) ?? 0) != 0
     Kernel.tracePoint(.kernelEntry, tsc: boot_entry_tsc)
 

@@ -3,7 +3,7 @@ import KernelASM
 /// timerfd_create(2): a timer whose expirations are read as a 64-bit count. Time is
 /// kept on the monotonic clock (a REALTIME absolute time is converted when set);
 /// expirations are counted lazily from the clock whenever the timer is looked at,
-/// and sleepers wake on the scheduler tick at `next` (10 ms granularity).
+/// and sleepers wake at `next` (a `ClockEvents` deadline: tens of µs; area: hrtimer).
 final class TimerFD: FileObject {
     let clock: UInt64
     /// Next expiration (monotonic ns), 0 when disarmed.

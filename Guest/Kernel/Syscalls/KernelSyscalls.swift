@@ -32,26 +32,25 @@ extension Process {
         return 0
     }
 
-    /// Sleeps on the scheduler (the vCPU runs other tasks or halts); the tick wakes
-    /// sleepers, so precision is one tick (10 ms), then the rest is spun out on the TSC.
+    /// Sleeps on the scheduler (the vCPU runs other tasks or halts) until the timer
+    /// interrupt `ClockEvents` arms for the deadline (area: hrtimer: no spinning).
     /// A signal (or a stop) ends the sleep with the time left stored at `remainingAt` and
     /// a restart code: EINTR if a handler runs, else the sleep continues.
     func sleep(nanoseconds ns: UInt64, remainingAt: UInt64, absolute: Bool = false) throws(Errno) {
         let start = services.monotonicNanoseconds()
-        try sleep(until: start &+ ns, remainingAt: remainingAt, absolute: absolute)
+        let (deadline, o) = start.addingReportingOverflow(ns)
+        try sleep(until: o ? UInt64.max : deadline, remainingAt: remainingAt, absolute: absolute)
     }
 
     func sleep(until deadline: UInt64, remainingAt: UInt64, absolute: Bool) throws(Errno) {
         while true {
             let now = services.monotonicNanoseconds()
             if now >= deadline { return }
-            let left = deadline - now
-            if left < LocalAPIC.tickNanoseconds || !LocalAPIC.enabled {
-                Kernel.services?.sleep(nanoseconds: left)
+            if !LocalAPIC.enabled {                              // no timer: nothing else can wake us
+                Kernel.services?.sleep(nanoseconds: deadline - now)
                 return
             }
-            // Wake one tick early and spin the remainder for sub-tick precision.
-            if !Scheduler.block(until: deadline - LocalAPIC.tickNanoseconds / 2) {
+            if !Scheduler.block(until: deadline) {
                 // Linux hrtimer_nanosleep: the time left goes to `remainingAt`, and
                 // without a handler restart_syscall sleeps the rest (area: jobctl2).
                 if absolute { throw Errno(Signals.restartNoHand) }

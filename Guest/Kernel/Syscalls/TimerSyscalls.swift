@@ -59,6 +59,7 @@ extension Process {
         }
         if old.value != 0 { Timers.armed -= 1 }
         if t.value != 0 { Timers.armed += 1 }
+        if which == 0 { ClockEvents.request(t.value) }        // area: hrtimer
     }
 
     func sysGetitimer(_ a: SyscallArgs) throws(Errno) -> UInt64 {
@@ -187,6 +188,7 @@ extension Process {
         tm.interval = interval
         Timers.armed += 1
         if deadline <= n { Timers.expire(tm, e, now: n) }         // already due: fire now
+        if tm.clock != 2 { ClockEvents.request(tm.deadline) }    // area: hrtimer
         return 0
     }
 

@@ -32,20 +32,34 @@ enum Scheduler {
         if t !== current { runQueue.append(t) }
     }
 
-    /// Timer tick: wake sleepers whose deadline passed, and end the slice.
+    // --- area: hrtimer ---
+    /// Timer interrupt (a tick or a deadline, see `ClockEvents`): wake sleepers whose
+    /// deadline passed, fire timers, end the slice on a tick, arm the next interrupt.
+    /// A sleeper woken by its deadline runs at once (wakeup preemption), so a short
+    /// sleep does not wait for the running task's slice to end.
     static func tick(now: UInt64) {
+        let charge = ClockEvents.interrupted(now: now)
         if !sleepers.isEmpty {
             var still: [Task] = []
+            var woke = false
             for t in sleepers {
-                if t.state == .blocked && t.wakeAt != 0 && t.wakeAt <= now { makeRunnable(t) }
-                else if t.state == .blocked { still.append(t) }
+                if t.state == .blocked && t.wakeAt != 0 && t.wakeAt <= now {
+                    makeRunnable(t)
+                    if let i = runQueue.firstIndex(where: { $0 === t }), i > 0 { runQueue.insert(runQueue.remove(at: i), at: 0) }
+                    woke = true
+                } else if t.state == .blocked { still.append(t) }
             }
             sleepers = still
+            if woke && !idling && current.state == .runnable { needResched = true }
         }
-        Timers.tick(now: now)                               // area: timers (accounting, expiries)
-        sliceLeft -= 1
-        if sliceLeft <= 0 && !runQueue.isEmpty { needResched = true }
+        Timers.tick(now: now, charge: charge)               // area: timers (accounting, expiries)
+        if charge != 0 {
+            sliceLeft -= 1
+            if sliceLeft <= 0 && !runQueue.isEmpty { needResched = true }
+        }
+        ClockEvents.rearm(now: now, busy: !runQueue.isEmpty || (!idling && current.state == .runnable))
     }
+    // --- end hrtimer ---
 
     /// Gives the CPU to the next runnable task (or keeps it if there is none and the
     /// current task can still run). Returns when the current task runs again.
@@ -72,6 +86,7 @@ enum Scheduler {
             Platform.idle()
             Platform.disableInterrupts()
             idling = false
+            ClockEvents.leftIdle()                          // area: hrtimer
         }
     }
 
@@ -112,6 +127,7 @@ enum Scheduler {
             Platform.idle()
             Platform.disableInterrupts()
             idling = false
+            ClockEvents.leftIdle()                          // area: hrtimer
         }
         switch_context(&deadRSP, nextRSP)
         kernelPanic("a dead task was resumed")
@@ -153,7 +169,7 @@ enum Scheduler {
         t.state = .blocked
         t.wokenBySignal = false
         t.wakeAt = deadline
-        if deadline != 0 { sleepers.append(t) }
+        if deadline != 0 { sleepers.append(t); ClockEvents.request(deadline) }   // area: hrtimer
         schedule()
         return !t.wokenBySignal
     }

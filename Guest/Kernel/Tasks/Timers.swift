@@ -30,7 +30,8 @@ final class PosixTimer {
     }
 }
 
-/// CPU-time accounting and timer expiry, both driven by the scheduler tick (10 ms).
+/// CPU-time accounting, driven by the scheduler tick (10 ms), and timer expiry, at the
+/// timer interrupt `ClockEvents` arms for the earliest expiry (area: hrtimer).
 ///
 /// Accounting: each tick charges one tick period to the task it interrupted, as user
 /// time if the trap frame came from ring 3 and as system time otherwise; a tick that
@@ -44,9 +45,12 @@ enum Timers {
     /// Number of armed timers of any kind (bookkeeping only).
     nonisolated(unsafe) static var armed = 0
 
-    static func tick(now: UInt64) {
-        let period = LocalAPIC.tickNanoseconds
-        if !Scheduler.idling, let t = Scheduler.current, t.state != .zombie {
+    /// Every timer interrupt (area: hrtimer): `charge` is the CPU time a tick charges to
+    /// the interrupted task (0 if this interrupt is a deadline, not a tick, or the vCPU
+    /// idled); wall-clock timers expire at any interrupt, so within tens of µs.
+    static func tick(now: UInt64, charge: UInt64) {
+        let period = charge
+        if period != 0, !Scheduler.idling, let t = Scheduler.current, t.state != .zombie {
             if tickFromUser { t.userNanoseconds &+= period } else { t.systemNanoseconds &+= period }
             let e: ProcessEntry = t.entry
             if tickFromUser && e.virtualTimer.value != 0 { countDown(&e.virtualTimer, period, SIGVTALRM, e) }
