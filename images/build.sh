@@ -119,6 +119,7 @@ build twostreams musl twostreams.c
 build spin musl spin.c
 build spinfor musl spinfor.c
 build vdtool musl vdtool.c
+build diskyield musl diskyield.c -pthread   # area: diskyield
 build pvmreturn musl pvmreturn.c   # area: PVM fast return probe (experiment)
 
 # area: go. A static Go program (Debian's golang-go; no cgo, no modules, offline), its

@@ -36,9 +36,10 @@ enum Drivers {
                     consoles.append(port)
                     interruptHandlers.append((vector, { port.handleInterrupt() }))
                 case VirtioDeviceType.block:
-                    let disk = try VirtioBlockDriver(registers: registers, memory: memory, waiter: waiter)
+                    let diskWaiter = TaskWaiter()
+                    let disk = try VirtioBlockDriver(registers: registers, memory: memory, waiter: diskWaiter)
                     DriverRegistry.disks.append(disk)
-                    interruptHandlers.append((vector, { disk.handleInterrupt() }))
+                    interruptHandlers.append((vector, { disk.handleInterrupt(); diskWaiter.deviceInterrupted() }))
                     KernelLog.line("virtio-blk: /dev/vd\(String(UnicodeScalar(UInt8(96 + DriverRegistry.disks.count)))) \(disk.capacity >> 20) MiB\(disk.readOnly ? " read-only" : ""), \(disk.maxDataSegments) segments")
                 default:
                     KernelLog.line("virtio: device type \(type) at \(hex(d.base)) has no driver")
@@ -93,6 +94,53 @@ final class InterruptWaiter: DriverWaiting {
         Platform.disableInterrupts()
     }
 }
+
+// --- area: diskyield ---
+/// A disk's waiter: once tasks run, a task waiting for its request blocks on a wait
+/// queue that the device's interrupt wakes, and other tasks run meanwhile. Before
+/// the scheduler has a task (early boot) it halts like `InterruptWaiter`.
+final class TaskWaiter: DriverWaiting {
+    /// Tasks waiting for the used ring to advance.
+    let completions = WaitQueue()
+    /// Tasks waiting for the device to be free (`VirtioBlockDriver.acquire`).
+    let turn = WaitQueue()
+    let halting = InterruptWaiter()
+    /// A lost interrupt must not hang the task: it re-checks the ring this often.
+    static let backstopNanoseconds: UInt64 = 50_000_000
+    nonisolated(unsafe) static var blocks: UInt64 = 0
+
+    func pollBriefly(_ ready: () -> Bool) -> Bool { halting.pollBriefly(ready) }
+
+    func waitForInterrupt() {
+        guard Scheduler.current != nil, let s = Kernel.services else { halting.waitForInterrupt(); return }
+        Self.blocks &+= 1
+        // A signal ends the wait early; the caller re-checks the ring and waits again
+        // (the request's buffers are in use until the device completes it).
+        _ = completions.wait(deadline: s.monotonicNanoseconds() &+ Self.backstopNanoseconds)
+    }
+
+    func waitForTurn() {
+        guard Scheduler.current != nil else { halting.waitForInterrupt(); return }
+        _ = turn.wait()
+    }
+
+    func turnAvailable() { _ = turn.wakeOne() }
+
+    /// From the device's interrupt handler: wake the waiters, and run them soon
+    /// (wakeup preemption, as for a sleeper's deadline).
+    func deviceInterrupted() {
+        guard !completions.waiters.isEmpty else { return }
+        let woken = completions.waiters
+        completions.wakeAll()
+        for t in woken where t.state == .runnable {
+            if let i = Scheduler.runQueue.firstIndex(where: { $0 === t }), i > 0 {
+                Scheduler.runQueue.insert(Scheduler.runQueue.remove(at: i), at: 0)
+            }
+        }
+        if !Scheduler.idling, let c = Scheduler.current, c.state == .runnable { Scheduler.needResched = true }
+    }
+}
+// --- end diskyield ---
 
 /// Program pages for zero-copy descriptors, through the live page tables.
 final class KernelUserPages: UserPageResolver {

@@ -38,10 +38,18 @@ public protocol DriverWaiting: AnyObject {
     /// Polls `ready` (which reads ring memory, never a register) for a short bounded
     /// time before the caller halts. Returns true if it became ready. Default: no poll.
     func pollBriefly(_ ready: () -> Bool) -> Bool
+    /// Sleeps until `turnAvailable` (another task finished its request on the device and
+    /// released it). Only called while the device is busy, which needs a second task:
+    /// default, wait for an interrupt.
+    func waitForTurn()
+    /// The device became free: wake the tasks in `waitForTurn`. Default: nothing.
+    func turnAvailable()
 }
 
 extension DriverWaiting {
     public func pollBriefly(_ ready: () -> Bool) -> Bool { false }
+    public func waitForTurn() { waitForInterrupt() }
+    public func turnAvailable() {}
 }
 
 /// One piece of a request: guest-physical address, length, and whether the device

@@ -46,6 +46,24 @@ public final class VirtioBlockDriver {
 
     public func handleInterrupt() { VirtioInterruptHandling.acknowledge(device, [requests]) }
 
+    /// One request in flight: the header page and the bounce buffer are the disk's, and
+    /// a task waiting for its request lets others run (the kernel's waiter blocks it),
+    /// so a second task wanting the disk waits here for its turn.
+    public private(set) var busy = false
+    public private(set) var contended: UInt64 = 0
+
+    /// Takes the disk for a request (or a bounce-buffer transfer). Not reentrant.
+    public func acquire() {
+        if busy { contended &+= 1 }
+        while busy { requests.waiter.waitForTurn() }
+        busy = true
+    }
+
+    public func release() {
+        busy = false
+        requests.waiter.turnAvailable()
+    }
+
     /// One request: `data` are the buffers (device-writable for reads). Sector
     /// arithmetic is the caller's; the device checks the range again.
     func submit(type: UInt32, sector: UInt64, data: [DMASegment]) throws(Errno) {
@@ -66,10 +84,21 @@ public final class VirtioBlockDriver {
 
     /// Reads sectors into `data` (the byte count must be a multiple of 512).
     public func read(sector: UInt64, into data: [DMASegment]) throws(Errno) {
-        try submit(type: Self.typeIn, sector: sector, data: data)
+        acquire(); defer { release() }
+        try readHeld(sector: sector, into: data)
     }
 
     public func write(sector: UInt64, from data: [DMASegment]) throws(Errno) {
+        acquire(); defer { release() }
+        try writeHeld(sector: sector, from: data)
+    }
+
+    /// `read`/`write` for a caller that already holds the disk (`acquire`).
+    public func readHeld(sector: UInt64, into data: [DMASegment]) throws(Errno) {
+        try submit(type: Self.typeIn, sector: sector, data: data)
+    }
+
+    public func writeHeld(sector: UInt64, from data: [DMASegment]) throws(Errno) {
         guard !readOnly else { throw .EIO }
         try submit(type: Self.typeOut, sector: sector, data: data)
     }
@@ -77,6 +106,7 @@ public final class VirtioBlockDriver {
     /// FLUSH: the host fsyncs the backing file before completing it.
     public func flush() throws(Errno) {
         guard hasFlush else { return }
+        acquire(); defer { release() }
         try submit(type: Self.typeFlush, sector: 0, data: [])
     }
 }

@@ -143,8 +143,10 @@ public final class VirtioBlockFile: FileObject, UserIOFile {
         let (user, covered) = try UserPages.segments(address, count: n, deviceWrites: !write, maxSegments: Int.max, resolver: resolver)
         guard covered == n else { throw .EFAULT }
         let memory = disk.device.memory
+        // The bounce buffer is the disk's: hold it from the read to the write.
+        disk.acquire(); defer { disk.release() }
         if !write || head != 0 || (head + n) % Int(Self.sector) != 0 {
-            try disk.read(sector: firstSector, into: buffer)
+            try disk.readHeld(sector: firstSector, into: buffer)
         }
         var at = disk.bounce + UInt64(head)
         for s in user {
@@ -153,7 +155,7 @@ public final class VirtioBlockFile: FileObject, UserIOFile {
             at += UInt64(s.length)
         }
         if write {
-            try disk.write(sector: firstSector, from: [DMASegment(physical: disk.bounce, length: UInt32(span), deviceWrites: false)])
+            try disk.writeHeld(sector: firstSector, from: [DMASegment(physical: disk.bounce, length: UInt32(span), deviceWrites: false)])
         }
         return n
     }
