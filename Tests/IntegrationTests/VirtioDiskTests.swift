@@ -61,6 +61,35 @@ extension Integration {
             #expect(r.stdoutLines == ["size 3145728 3145728 sector 512", "direct same", "misaligned EINVAL"], "\(r)")
         }
 
+        // --- area: diskyield ---
+        /// The disk image is read through O_DIRECT on the host (`:direct`): from the host's
+        /// page cache a 64 KiB request often completes during the notification's own exit,
+        /// leaving nothing to wait for.
+        @Test("a task waiting for the disk lets another task run; the data is intact",
+              arguments: [false, true])
+        func waitingForTheDiskYields(contend: Bool) throws {
+            guard let tool = Swiftlet.image("diskyield") else { return }
+            let dir = try TemporaryDirectory()
+            defer { dir.remove() }
+            let content = fastRandomBytes(16 << 20)
+            let image = try dir.file("disk.img", content)
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            content.withUnsafeBytes { raw in
+                for i in 0..<(raw.count / 8) {
+                    hash ^= raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+                    hash = hash &* 0x100_0000_01b3
+                }
+            }
+            let hex = String(hash, radix: 16)
+            guard let r = Swiftlet.run(options: ["--disk", image + ":direct"], tool,
+                                       ["/dev/vda", hex] + (contend ? ["contend"] : []), timeout: 120) else { return }
+            #expect(r.status == 0, "\(r)")
+            let expected = (contend ? ["ok concurrent direct reader", "ok concurrent buffered reader"] : [])
+                + ["ok hash", "ok counter ran during reads"]
+            #expect(r.stdoutLines == expected, "\(r)")
+        }
+        // --- end diskyield ---
+
         @Test("two disks are /dev/vda and /dev/vdb")
         func twoDisks() throws {
             guard let busybox = Swiftlet.busybox() else { return }

@@ -109,7 +109,12 @@ final class TaskWaiter: DriverWaiting {
     static let backstopNanoseconds: UInt64 = 50_000_000
     nonisolated(unsafe) static var blocks: UInt64 = 0
 
-    func pollBriefly(_ ready: () -> Bool) -> Bool { halting.pollBriefly(ready) }
+    /// Polling only pays when nothing else could use the CPU: with another task ready
+    /// to run, give it the CPU at once.
+    func pollBriefly(_ ready: () -> Bool) -> Bool {
+        if Scheduler.current != nil && Scheduler.runQueue.contains(where: { $0.state == .runnable }) { return false }
+        return halting.pollBriefly(ready)
+    }
 
     func waitForInterrupt() {
         guard Scheduler.current != nil, let s = Kernel.services else { halting.waitForInterrupt(); return }
