@@ -131,6 +131,8 @@ final class TaskWaiter: DriverWaiting {
 
     func turnAvailable() { _ = turn.wakeOne() }
 
+    var abandoned: Bool { Scheduler.current?.killed ?? false }
+
     /// From the device's interrupt handler: wake the waiters, and run them soon
     /// (wakeup preemption, as for a sleeper's deadline).
     func deviceInterrupted() {
@@ -143,6 +145,22 @@ final class TaskWaiter: DriverWaiting {
             }
         }
         if !Scheduler.idling, let c = Scheduler.current, c.state == .runnable { Scheduler.needResched = true }
+    }
+}
+extension Drivers {
+    /// Before a process's address space is freed: a request in flight may be DMAing
+    /// into its pages (a thread ended while it waited for the disk). Halt until every
+    /// disk's outstanding request completes (bounded: a dead device does not hang us).
+    static func quiesceDisks() {
+        for disk in DriverRegistry.disks where disk.busy {
+            let q = disk.requests.queue
+            var halts = 0
+            while q.freeCount < Int(q.size) && !q.hasUsed && !disk.requests.broken && halts < 1000 {
+                Platform.idle()
+                Platform.disableInterrupts()
+                halts += 1
+            }
+        }
     }
 }
 // --- end diskyield ---

@@ -119,6 +119,7 @@ enum Lifecycle {
     static func releaseSpace(_ space: UserSpace, leaving entry: ProcessEntry) {
         let shared = ProcessTable.entries.contains { $0 !== entry && !$0.zombie && $0.space === space }
         guard !shared else { return }
+        Drivers.quiesceDisks()                                // area: diskyield: no DMA into freed pages
         AddressSpaces.destroyUser(space.root)
         space.releaseAreas()                                  // area: shm: shared objects let go
     }

@@ -44,12 +44,17 @@ public protocol DriverWaiting: AnyObject {
     func waitForTurn()
     /// The device became free: wake the tasks in `waitForTurn`. Default: nothing.
     func turnAvailable()
+    /// True if the waiting task was ended while it slept (exit_group from another
+    /// thread): its address space may be gone, so it must not start another transfer
+    /// or touch the pages it resolved. Default: false.
+    var abandoned: Bool { get }
 }
 
 extension DriverWaiting {
     public func pollBriefly(_ ready: () -> Bool) -> Bool { false }
     public func waitForTurn() { waitForInterrupt() }
     public func turnAvailable() {}
+    public var abandoned: Bool { false }
 }
 
 /// One piece of a request: guest-physical address, length, and whether the device

@@ -53,9 +53,11 @@ public final class VirtioBlockDriver {
     public private(set) var contended: UInt64 = 0
 
     /// Takes the disk for a request (or a bounce-buffer transfer). Not reentrant.
-    public func acquire() {
+    /// EINTR if the task was ended while it waited for its turn (its pages may be gone).
+    public func acquire() throws(Errno) {
         if busy { contended &+= 1 }
         while busy { requests.waiter.waitForTurn() }
+        guard !requests.waiter.abandoned else { throw .EINTR }
         busy = true
     }
 
@@ -84,12 +86,12 @@ public final class VirtioBlockDriver {
 
     /// Reads sectors into `data` (the byte count must be a multiple of 512).
     public func read(sector: UInt64, into data: [DMASegment]) throws(Errno) {
-        acquire(); defer { release() }
+        try acquire(); defer { release() }
         try readHeld(sector: sector, into: data)
     }
 
     public func write(sector: UInt64, from data: [DMASegment]) throws(Errno) {
-        acquire(); defer { release() }
+        try acquire(); defer { release() }
         try writeHeld(sector: sector, from: data)
     }
 
@@ -106,7 +108,7 @@ public final class VirtioBlockDriver {
     /// FLUSH: the host fsyncs the backing file before completing it.
     public func flush() throws(Errno) {
         guard hasFlush else { return }
-        acquire(); defer { release() }
+        try acquire(); defer { release() }
         try submit(type: Self.typeFlush, sector: 0, data: [])
     }
 }

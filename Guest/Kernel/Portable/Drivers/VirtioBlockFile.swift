@@ -101,6 +101,7 @@ public final class VirtioBlockFile: FileObject, UserIOFile {
         let total = Int(Swift.min(UInt64(count), disk.capacity - start))
         var done = 0
         while done < total {
+            if done > 0 && disk.requests.waiter.abandoned { break }   // see `VirtioBlockDriver.acquire`
             let at = start + UInt64(done)
             let step: Int
             do throws(Errno) {
@@ -144,10 +145,12 @@ public final class VirtioBlockFile: FileObject, UserIOFile {
         guard covered == n else { throw .EFAULT }
         let memory = disk.device.memory
         // The bounce buffer is the disk's: hold it from the read to the write.
-        disk.acquire(); defer { disk.release() }
+        try disk.acquire(); defer { disk.release() }
         if !write || head != 0 || (head + n) % Int(Self.sector) != 0 {
             try disk.readHeld(sector: firstSector, into: buffer)
         }
+        // Ended while the read slept: the program's pages may be freed already.
+        if disk.requests.waiter.abandoned { throw .EINTR }
         var at = disk.bounce + UInt64(head)
         for s in user {
             if write { memory.copyPhysical(to: at, from: s.physical, count: Int(s.length)) }
