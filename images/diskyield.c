@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 static volatile uint64_t counter;
 static volatile int stop;
@@ -61,6 +62,32 @@ int main(int argc, char **argv) {
     if (fd < 0) { perror("open"); return 1; }
     void *buf;
     if (posix_memalign(&buf, 4096, 65536)) return 1;
+    /* exit: a child's threads reading the disk (O_DIRECT and buffered) are ended by
+     * exit_group while their requests are in flight, five times; the kernel must
+     * survive it and the disk still work (the normal checks follow). */
+    if (argc > 3 && strcmp(argv[3], "exit") == 0) {
+        for (int round = 0; round < 5; round++) {
+            pid_t pid = fork();
+            if (pid < 0) { printf("FAIL fork\n"); return 1; }
+            if (pid == 0) {
+                static struct reader rs[4];
+                pthread_t t;
+                for (int i = 0; i < 4; i++) {
+                    rs[i] = (struct reader){ argv[1], i % 2 ? 0 : O_DIRECT, 0, 0 };
+                    if (pthread_create(&t, 0, read_all, &rs[i])) _exit(1);
+                }
+                usleep(10000 + round * 7000);
+                _exit(7);
+            }
+            int st;
+            if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 7) {
+                printf("FAIL child status %#x\n", st);
+                return 1;
+            }
+        }
+        printf("ok children ended mid-read\n");
+        fflush(stdout);
+    }
     int contend = argc > 3 && strcmp(argv[3], "contend") == 0;
     struct reader others[2] = { { argv[1], O_DIRECT, 0, 0 }, { argv[1], 0, 0, 0 } };
     pthread_t readers[2];
@@ -114,9 +141,12 @@ int main(int argc, char **argv) {
     int ok = !failed;
     if (hash == expected) printf("ok hash\n");
     else { printf("FAIL hash %016llx expected %016llx\n", (unsigned long long)hash, (unsigned long long)expected); ok = 0; }
-    /* Halting for each request would leave the counter still during every read (with
+    /* Halting for each request would leave the counter still during every read but
+     * those a timer tick preempted (2-7 of 256 measured); a request the device
+     * completes during its own notification exit leaves nothing to wait for, so not
+     * every read sees it advance (10-256 of 256 measured with a waiting reader). With
      * other readers, the turns they take let it run too: only check that it ran). */
-    int ran = contend ? advanced > 0 : advanced * 2 >= reads && share >= 0.2;
+    int ran = contend ? advanced > 0 : advanced * 8 >= reads && share >= 0.2;
     if (reads > 0 && ran) printf("ok counter ran during reads\n");
     else { printf("FAIL counter ran during %ld of %ld reads, %.0f%% of the read time\n", advanced, reads, share * 100); ok = 0; }
     return ok ? 0 : 1;
