@@ -246,6 +246,7 @@ enum ProcFS {
         var merged: [VMA] = []
         for a in process.memory.areas {
             if var last = merged.last, last.end == a.start, last.prot == a.prot, last.shared == a.shared,
+               last.growsDown == a.growsDown,                                     // area: proctask
                last.file === a.file, a.file == nil || last.fileOffset &+ (last.end - last.start) == a.fileOffset,
                last.name.utf8CodeUnitCount == a.name.utf8CodeUnitCount,
                a.name.utf8CodeUnitCount == 0 || last.name.utf8Start == a.name.utf8Start {
