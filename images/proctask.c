@@ -63,7 +63,15 @@ static int mapsRange(unsigned long addr, unsigned long *start, unsigned long *en
     return found;
 }
 
-int main(void) {
+static void *holder(void *arg) { (void)arg; prctl(PR_SET_NAME, "holder"); sleep(2); return 0; }
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "hold") == 0) {   // 3 sleeping threads for `ps -T`
+        pthread_t h[3];
+        for (int i = 0; i < 3; i++) pthread_create(&h[i], 0, holder, 0);
+        for (int i = 0; i < 3; i++) pthread_join(h[i], 0);
+        return 0;
+    }
     pid_t pid = getpid();
     prctl(PR_SET_NAME, "proctask-main");
     pthread_barrier_init(&ready, 0, NT + 1);

@@ -64,6 +64,7 @@ enum ProcFS {
 
     static func child(of dir: Inode, named name: [UInt8], process: Process) -> Inode? {
         for entry in listing(of: dir, process: process) where entry.name == name { return entry.inode }
+        if dir.synthetic == .procRoot { return hiddenThread(named: name, process: process) }   // area: proctask
         return nil
     }
 
@@ -458,6 +459,23 @@ extension ProcFS {
         add(VFSBytes.ascii("comm"), comm)
     }
 
+    /// /proc/<tid> of a thread that is not a leader: not listed, but reachable (Linux),
+    /// as the thread's task directory.
+    static func hiddenThread(named name: [UInt8], process: Process) -> Inode? {
+        guard !name.isEmpty, name.count < 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        var tid: Int32 = 0
+        for c in name { tid = tid * 10 + Int32(c - 0x30) }
+        for p in processes?() ?? [process] where p.pid != tid {
+            if threads(p).contains(where: { $0.tid == tid }) {
+                let node = taskNode(p.pid, tid, 0, .directory, 0o555, process)
+                node.synthetic = .procTaskEntry(p.pid, tid)
+                node.parent = process.fs.tmpfs.proc?.root
+                return node
+            }
+        }
+        return nil
+    }
+
     static func taskListing(of dir: Inode, process: Process, _ add: ([UInt8], Inode) -> Void) {
         switch dir.synthetic {
         case .procTaskDirectory(let pid):
@@ -471,7 +489,8 @@ extension ProcFS {
         case .procTaskEntry(let pid, let tid):
             let kinds: [(StaticString, ProcText, UInt32)] = [("stat", .taskStat(pid, tid), 0o444),
                                                              ("status", .taskStatus(pid, tid), 0o444),
-                                                             ("comm", .taskComm(pid, tid), 0o644)]
+                                                             ("comm", .taskComm(pid, tid), 0o644),
+                                                             ("cmdline", .cmdline(pid), 0o444)]
             for (k, (name, kind, perms)) in kinds.enumerated() {
                 let node = taskNode(pid, tid, UInt64(k + 3), .regular, perms, process)
                 node.synthetic = .procText(kind)
