@@ -24,19 +24,27 @@ extension Integration {
             _ = Swiftlet.runSelfChecking(name, timeout: 60, required: Self.required)
         }
 
-        @Test("busybox: /proc/<pid>/task lists the threads; ps -T shows them")
-        func busyboxTask() {
-            guard let busybox = Swiftlet.busybox() else { return }
+        @Test("busybox ps -T shows the threads of a process ({comm} cmdline); /proc/<pid>/task lists them",
+              arguments: ["proctask-musl", "proctask-glibc"])
+        func busyboxPsThreads(_ name: String) {
+            guard let busybox = Swiftlet.busybox(), let program = Swiftlet.image(name) else { return }
             let script = """
-                ls /proc/1/task; cat /proc/1/task/1/comm; readlink /proc/thread-self
+                /bin/pt hold & p=$!; sleep 0.5
                 busybox ps -T
+                echo "tasks $(ls /proc/$p/task | wc -l)"
+                for t in $(ls /proc/$p/task); do cut -d' ' -f1-2 /proc/$p/task/$t/stat; done
+                readlink /proc/thread-self
+                wait
                 """
-            guard let r = Swiftlet.run(busybox, ["sh", "-c", script], timeout: 60) else { return }
+            guard let r = Swiftlet.run(options: ["--add", program + ":/bin/pt"], busybox, ["sh", "-c", script], timeout: 60)
+            else { return }
             #expect(r.status == 0, "\(r)")
-            #expect(r.stdoutLines.first == "1", "\(r)")
-            #expect(r.stdoutLines.count > 1 && r.stdoutLines[1] == "busybox", "\(r)")
-            #expect(r.stdoutLines.contains { $0.hasSuffix("/task/") == false && $0.contains("/task/") }, "\(r)")
-            #expect(r.stdoutLines.contains { $0.contains("PID") }, "\(r)")
+            let threadRows = r.stdoutLines.filter { $0.hasSuffix("{holder} /bin/pt hold") }
+            #expect(threadRows.count == 3, "\(r)")
+            #expect(r.stdoutLines.contains { $0.hasSuffix(" /bin/pt hold") && !$0.contains("{") }, "\(r)")
+            #expect(r.stdoutLines.contains("tasks 4"), "\(r)")
+            #expect(r.stdoutLines.filter { $0.hasSuffix(" (holder)") }.count == 3, "\(r)")
+            #expect(r.stdoutLines.contains("1/task/1"), "\(r)")
         }
     }
 }
