@@ -111,6 +111,7 @@ for variant in musl glibc; do
     build "stopwake-$variant" "$variant" stopwake.c -pthread   # area: jobctl2
     build "hostile-$variant" "$variant" hostile.c        # area: audit
     build "hrsleep-$variant" "$variant" hrsleep.c -pthread   # area: hrtimer
+    build "proctask-$variant" "$variant" proctask.c -pthread   # area: proctask
 done
 build nullderef musl nullderef.c
 build ud2 musl ud2.c

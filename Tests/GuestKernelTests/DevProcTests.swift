@@ -56,7 +56,12 @@ import Testing
         let dir = try h.open("/proc/self/fd", LinuxOpen.directory)
         #expect(try h.list(dir) == [".", "..", "0", "1", "2", "3", "4"])
         let root = try h.open("/proc", LinuxOpen.directory)
-        #expect(try h.list(root) == [".", "..", "1", "self", "meminfo", "cpuinfo", "mounts"])
+        #expect(try h.list(root) == [".", "..", "1", "self", "thread-self", "meminfo", "cpuinfo", "mounts"])
+        // area: proctask: one thread (the leader) without the kernel's thread list.
+        #expect(try h.readlink("/proc/thread-self") == "1/task/1")
+        #expect(try h.list(try h.open("/proc/self/task", LinuxOpen.directory)) == [".", "..", "1"])
+        #expect(try h.contents("/proc/self/task/1/stat").hasPrefix("1 ("))
+        #expect(errnoOf { () throws(Errno) in try h.stat("/proc/self/task/2") } == .ENOENT)
         #expect(try h.contents("/proc/meminfo").hasPrefix("MemTotal:"))
         #expect(try h.contents("/proc/mounts").contains("/proc proc"))
         #expect(errnoOf { () throws(Errno) in try h.open("/proc/meminfo", LinuxOpen.writeOnly) } == .EACCES)

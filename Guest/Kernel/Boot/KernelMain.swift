@@ -71,6 +71,8 @@ func kmain(_ fdtPhysical: UInt64, _ platformWord: UInt64) {
     Process.cpuClockById = { Timers.cpuClock(id: $0) }
     ProcFS.kernelStat = { ProcessTable.procStat($0) }                 // area: jobctl2: zombies too
     ProcFS.processes = { ProcessTable.entries.map { $0.process } }
+    ProcFS.kernelThreads = { ProcessTable.procThreads($0) }            // area: proctask
+    ProcFS.currentTid = { Scheduler.current.tid }
     let entry = ProcessEntry(process: process, space: space, parent: nil)
     let task = Task(tid: 1, process: process, space: space)
     task.entry = entry

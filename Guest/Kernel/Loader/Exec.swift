@@ -79,6 +79,7 @@ enum Exec {
         process.exePath = path
         process.cmdline = []                                  // /proc/<pid>/cmdline (area: timers)
         for arg in argv { process.cmdline += arg; process.cmdline.append(0) }
+        process.threadNames = []                                         // area: proctask
         process.comm = Array((path.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? path).prefix(15))
         return Entry(rip: elf.entry &+ bias, rsp: stack.rsp)
     }

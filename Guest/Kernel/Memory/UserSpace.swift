@@ -63,7 +63,7 @@ final class UserSpace: UserMemory {
     enum FaultOutcome { case mapped, invalid, outOfMemory, beyondObject }
 
     func fault(_ va: UInt64, write: Bool, execute: Bool) -> FaultOutcome {
-        guard let vma = map.find(va) else { return .invalid }
+        guard let vma = map.find(va) ?? growStack(va) else { return .invalid }
         if write && !vma.prot.contains(.write) { return .invalid }
         if execute && !vma.prot.contains(.exec) { return .invalid }
         if !write && !execute && vma.prot.isEmpty { return .invalid }
@@ -83,6 +83,13 @@ final class UserSpace: UserMemory {
         guard PageTables.map(page, frame: frame, flags: flags) else { Frames.free(frame); return .outOfMemory }
         faultAround(page, vma: vma, flags: flags)
         return .mapped
+    }
+
+    /// area: proctask: a MAP_GROWSDOWN area grows down to a fault just below it, within
+    /// the caller's RLIMIT_STACK.
+    private func growStack(_ va: UInt64) -> VMA? {
+        guard let task = Scheduler.current else { return nil }
+        return map.growDown(to: va, limit: task.process.limits.soft[ResourceLimits.stack])
     }
 
     /// A fresh frame holding the contents of private page `page` of `vma`: zero, or the

@@ -88,6 +88,7 @@ extension Process {
                       shared: type != Process.mapPrivate, file: file, fileOffset: offset, fileBytes: fileBytes,
                       pages: pages)
         vma.mayWrite = mayWrite
+        vma.growsDown = flags & 0x100 != 0 && file == nil && pages == nil   // area: proctask: MAP_GROWSDOWN
         memory.insert(vma)
         if flags & 0x8000 != 0 {                           // MAP_POPULATE
             var va = start

@@ -51,6 +51,7 @@ extension Process {
             child = Task(tid: ProcessTable.allocatePid(), process: self, space: parentTask.space)
             child.entry = parentEntry
             parentEntry.tasks.append(child)
+            setThreadName(ProcFS.commName(self, tid: parentTask.tid), tid: child.tid)   // area: proctask: inherited
         } else {
             // A new process: with CLONE_VM (vfork, posix_spawn, Go's os/exec) it shares
             // the caller's address space until it execs or exits

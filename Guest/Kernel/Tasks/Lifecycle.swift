@@ -102,6 +102,7 @@ enum Lifecycle {
         Timers.threadExited(task)                             // area: timers: keep its CPU time
         task.state = .zombie
         entry.tasks.removeAll { $0 === task }
+        task.process.threadNames.removeAll { $0.tid == task.tid }   // area: proctask
     }
 
     // --- area: limits (the per-exited-process leak) ---

@@ -30,4 +30,18 @@ extension ProcessTable {
         }
         return s
     }
+
+    /// area: proctask: the live threads of a process for /proc/<pid>/task, leader first.
+    static func procThreads(_ p: Process) -> [ProcThread] {
+        guard let e = entries.first(where: { $0.process === p }), !e.zombie else { return [] }
+        var out: [ProcThread] = []
+        for t in e.tasks where t.state != .zombie {
+            var s = ProcThread(tid: t.tid)
+            if t.state == .blocked && t !== Scheduler.current { s.state = 0x53 }
+            s.userNanoseconds = t.userNanoseconds
+            s.systemNanoseconds = t.systemNanoseconds
+            out.append(s)
+        }
+        return out
+    }
 }

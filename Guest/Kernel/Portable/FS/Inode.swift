@@ -15,6 +15,8 @@ enum SyntheticNode: Equatable {
     case procOtherPid(Int32)                                     // area: timers: /proc/<another pid>
     case procOtherExe(Int32), procOtherFdDirectory(Int32)           // area: limits: /proc/<pid>/exe, fd
     case procOtherFdLink(Int32, Int32)                              // (pid, fd)
+    // area: proctask: /proc/<pid>/task, task/<tid>, /proc/thread-self (pid 0: the caller)
+    case procTaskDirectory(Int32), procTaskEntry(Int32, Int32), procThreadSelf
 }
 
 public struct DirectoryEntry {

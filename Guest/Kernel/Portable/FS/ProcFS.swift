@@ -8,6 +8,8 @@ enum ProcText: Equatable {
     case maps(Int32), status(Int32), cmdline(Int32)
     /// area: jobctl2 — /proc/<pid>/stat (proc(5) field layout).
     case stat(Int32)
+    /// area: proctask — /proc/<pid>/comm and /proc/<pid>/task/<tid>/{stat,status,comm}.
+    case comm(Int32), taskStat(Int32, Int32), taskStatus(Int32, Int32), taskComm(Int32, Int32)
 }
 
 /// The fixed inodes of /proc. There is one process, so `/proc/<pid>` is one directory
@@ -16,6 +18,7 @@ final class ProcNodes {
     let root, selfLink, pidDirectory, exe, fdDirectory, meminfo, cpuinfo, mounts: Inode
     let maps, status, cmdline: Inode
     let stat: Inode                                                 // area: jobctl2
+    let taskDirectory, threadSelf, comm: Inode                      // area: proctask
 
     init(_ fs: Tmpfs) {
         root = fs.makeInode(.directory, permissions: 0o555)
@@ -31,6 +34,13 @@ final class ProcNodes {
         cmdline = fs.makeInode(.regular, permissions: 0o444)
         stat = fs.makeInode(.regular, permissions: 0o444)
         stat.synthetic = .procText(.stat(0))
+        taskDirectory = fs.makeInode(.directory, permissions: 0o555)   // area: proctask
+        taskDirectory.synthetic = .procTaskDirectory(0)
+        taskDirectory.parent = pidDirectory
+        threadSelf = fs.makeInode(.symlink, permissions: 0o777)
+        threadSelf.synthetic = .procThreadSelf
+        comm = fs.makeInode(.regular, permissions: 0o644)
+        comm.synthetic = .procText(.comm(0))
         maps.synthetic = .procText(.maps(0))
         status.synthetic = .procText(.status(0))
         cmdline.synthetic = .procText(.cmdline(0))
@@ -54,6 +64,7 @@ enum ProcFS {
 
     static func child(of dir: Inode, named name: [UInt8], process: Process) -> Inode? {
         for entry in listing(of: dir, process: process) where entry.name == name { return entry.inode }
+        if dir.synthetic == .procRoot { return hiddenThread(named: name, process: process) }   // area: proctask
         return nil
     }
 
@@ -67,6 +78,7 @@ enum ProcFS {
         case .procRoot:
             add(VFSBytes.decimal(process.pid), nodes.pidDirectory)
             add(VFSBytes.ascii("self"), nodes.selfLink)
+            add(VFSBytes.ascii("thread-self"), nodes.threadSelf)          // area: proctask
             add(VFSBytes.ascii("meminfo"), nodes.meminfo)
             add(VFSBytes.ascii("cpuinfo"), nodes.cpuinfo)
             add(VFSBytes.ascii("mounts"), nodes.mounts)
@@ -97,6 +109,9 @@ enum ProcFS {
             fd.synthetic = .procOtherFdDirectory(pid)
             fd.parent = dir
             add(VFSBytes.ascii("fd"), fd)
+            addTaskNodes(pid: pid, parent: dir, process: process, add)   // area: proctask
+        case .procTaskDirectory, .procTaskEntry:                        // area: proctask
+            taskListing(of: dir, process: process, add)
         case .procOtherFdDirectory(let pid):
             guard let other = target(pid, process), !isZombie(other) else { break }
             let base = otherNodeBase + UInt64(UInt32(bitPattern: pid)) << 24 + 2
@@ -113,6 +128,8 @@ enum ProcFS {
             add(VFSBytes.ascii("status"), nodes.status)
             add(VFSBytes.ascii("cmdline"), nodes.cmdline)
             add(VFSBytes.ascii("stat"), nodes.stat)                        // area: jobctl2
+            add(VFSBytes.ascii("task"), nodes.taskDirectory)               // area: proctask
+            add(VFSBytes.ascii("comm"), nodes.comm)
         case .procFdDirectory:
             for fd in process.files.openDescriptors {
                 let link = Inode(ino: fdInodeBase + UInt64(fd), kind: .symlink, permissions: 0o700,
@@ -136,6 +153,8 @@ enum ProcFS {
             guard let file = try? process.files.get(fd) else { return [] }
             if file.inode == nil || file.path.isEmpty, let object = file.object { return object.procLinkTarget }
             return file.path
+        case .procThreadSelf:                                       // area: proctask
+            return VFSBytes.decimal(process.pid) + VFSBytes.ascii("/task/") + VFSBytes.decimal(currentTid?() ?? process.pid)
         case .procOtherExe(let pid):                                // area: limits
             guard let other = target(pid, process), !isZombie(other) else { return [] }   // area: jobctl2: ENOENT
             return other.exePath
@@ -168,6 +187,9 @@ enum ProcFS {
         case .stat(let pid):
             guard let p = target(pid, process) else { return [] }
             return stat(p)
+        case .comm(let pid), .taskComm(let pid, _), .taskStat(let pid, _), .taskStatus(let pid, _):   // area: proctask
+            guard let p = target(pid, process) else { return [] }
+            return taskText(kind, p)
         }
     }
 
@@ -225,6 +247,7 @@ enum ProcFS {
         var merged: [VMA] = []
         for a in process.memory.areas {
             if var last = merged.last, last.end == a.start, last.prot == a.prot, last.shared == a.shared,
+               last.growsDown == a.growsDown,                                     // area: proctask
                last.file === a.file, a.file == nil || last.fileOffset &+ (last.end - last.start) == a.fileOffset,
                last.name.utf8CodeUnitCount == a.name.utf8CodeUnitCount,
                a.name.utf8CodeUnitCount == 0 || last.name.utf8Start == a.name.utf8Start {
@@ -271,7 +294,8 @@ enum ProcFS {
         return out
     }
 
-    static func commName(_ process: Process) -> [UInt8] {
+    static func commName(_ process: Process, tid: Int32 = 0) -> [UInt8] {
+        if tid != 0 && tid != process.pid, let n = process.threadNames.first(where: { $0.tid == tid }) { return n.name }
         var name = process.comm
         if name.isEmpty {
             name = process.exePath
@@ -281,9 +305,10 @@ enum ProcFS {
         return name
     }
 
-    static func status(_ process: Process) -> [UInt8] {
-        let name = commName(process)
-        let info = kernelStat?(process) ?? ProcStat(ppid: process.parentPid)          // area: jobctl2
+    static func status(_ process: Process, thread: ProcThread? = nil) -> [UInt8] {
+        let name = commName(process, tid: thread?.tid ?? 0)
+        var info = kernelStat?(process) ?? ProcStat(ppid: process.parentPid)          // area: jobctl2
+        if let t = thread, info.state != 0x5a && info.state != 0x54 { info.state = t.state }   // area: proctask
         let (ppid, threads) = (info.ppid, info.threads)
         let rss = info.rssPages
         var size: UInt64 = 0
@@ -301,7 +326,7 @@ enum ProcFS {
         out += line("State", [info.state, 0x20] + VFSBytes.ascii(ProcStat.stateName(info.state)))   // area: jobctl2
         out += line("Tgid", VFSBytes.decimal(process.pid))
         out += line("Ngid", VFSBytes.ascii("0"))
-        out += line("Pid", VFSBytes.decimal(process.pid))
+        out += line("Pid", VFSBytes.decimal(thread?.tid ?? process.pid))
         out += line("PPid", VFSBytes.decimal(ppid))
         out += line("TracerPid", VFSBytes.ascii("0"))
         out += line("Uid", VFSBytes.ascii("0\t0\t0\t0"))
@@ -350,13 +375,17 @@ extension ProcFS {
 
     /// proc(5) /proc/<pid>/stat: 52 space-separated fields on one line. Clock-tick
     /// fields are in USER_HZ (100); memory of a zombie is 0, as on Linux.
-    static func stat(_ p: Process) -> [UInt8] {
-        let info = kernelStat?(p) ?? ProcStat(ppid: p.parentPid)
+    static func stat(_ p: Process, thread: ProcThread? = nil) -> [UInt8] {
+        var info = kernelStat?(p) ?? ProcStat(ppid: p.parentPid)
+        if let t = thread {                                          // area: proctask: the thread's state and times
+            if info.state != 0x5a && info.state != 0x54 { info.state = t.state }
+            info.userNanoseconds = t.userNanoseconds; info.systemNanoseconds = t.systemNanoseconds
+        }
         let zombie = info.state == 0x5a
         var vsize: UInt64 = 0
         if !zombie { for a in p.memory.areas { vsize &+= a.end - a.start } }
         func ticks(_ ns: UInt64) -> UInt64 { ns / 10_000_000 }
-        var out = num(Int64(p.pid)) + [0x20, 0x28] + commName(p) + [0x29, 0x20, info.state]
+        var out = num(Int64(thread?.tid ?? p.pid)) + [0x20, 0x28] + commName(p, tid: thread?.tid ?? 0) + [0x29, 0x20, info.state]
         func field(_ v: Int64) { out.append(0x20); out += num(v) }
         func ufield(_ v: UInt64) { out.append(0x20); out += unum(v) }
         field(Int64(info.ppid)); field(Int64(info.pgrp)); field(Int64(info.session))
@@ -390,5 +419,99 @@ extension ProcFS {
 
     static func num(_ v: Int64) -> [UInt8] {
         v < 0 ? [0x2d] + unum(UInt64(bitPattern: 0 &- v)) : unum(UInt64(v))
+    }
+}
+
+// --- /proc/<pid>/task, /proc/thread-self, comm (area: proctask) ---
+
+/// One live thread of a process as the kernel reports it; `state` is the proc(5) letter.
+struct ProcThread {
+    var tid: Int32
+    var state: UInt8 = 0x52
+    var userNanoseconds: UInt64 = 0, systemNanoseconds: UInt64 = 0
+}
+
+extension ProcFS {
+    /// Set by the kernel: the live threads of a process, leader first (without it, the
+    /// leader alone), and the calling thread's id.
+    nonisolated(unsafe) static var kernelThreads: ((Process) -> [ProcThread])? = nil
+    nonisolated(unsafe) static var currentTid: (() -> Int32)? = nil
+    /// Task nodes: 1 << 60 | pid << 32 | tid << 3 | n.
+    static let taskNodeBase: UInt64 = 1 << 60
+
+    static func threads(_ p: Process) -> [ProcThread] {
+        kernelThreads?(p) ?? [ProcThread(tid: p.pid)]
+    }
+
+    static func taskNode(_ pid: Int32, _ tid: Int32, _ n: UInt64, _ kind: InodeKind, _ perms: UInt32, _ process: Process) -> Inode {
+        Inode(ino: taskNodeBase | UInt64(UInt32(bitPattern: pid) & 0xfffffff) << 32 | UInt64(UInt32(bitPattern: tid)) << 3 | n,
+              kind: kind, permissions: perms, now: process.fs.tmpfs.now())
+    }
+
+    /// `task` and `comm` in /proc/<pid> of another process.
+    static func addTaskNodes(pid: Int32, parent: Inode, process: Process, _ add: ([UInt8], Inode) -> Void) {
+        let task = taskNode(pid, 0, 1, .directory, 0o555, process)
+        task.synthetic = .procTaskDirectory(pid)
+        task.parent = parent
+        add(VFSBytes.ascii("task"), task)
+        let comm = taskNode(pid, 0, 2, .regular, 0o644, process)
+        comm.synthetic = .procText(.comm(pid))
+        add(VFSBytes.ascii("comm"), comm)
+    }
+
+    /// /proc/<tid> of a thread that is not a leader: not listed, but reachable (Linux),
+    /// as the thread's task directory.
+    static func hiddenThread(named name: [UInt8], process: Process) -> Inode? {
+        guard !name.isEmpty, name.count < 10, name.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        var tid: Int32 = 0
+        for c in name { tid = tid * 10 + Int32(c - 0x30) }
+        for p in processes?() ?? [process] where p.pid != tid {
+            if threads(p).contains(where: { $0.tid == tid }) {
+                let node = taskNode(p.pid, tid, 0, .directory, 0o555, process)
+                node.synthetic = .procTaskEntry(p.pid, tid)
+                node.parent = process.fs.tmpfs.proc?.root
+                return node
+            }
+        }
+        return nil
+    }
+
+    static func taskListing(of dir: Inode, process: Process, _ add: ([UInt8], Inode) -> Void) {
+        switch dir.synthetic {
+        case .procTaskDirectory(let pid):
+            guard let p = target(pid, process), !isZombie(p) else { return }
+            for t in threads(p) {
+                let node = taskNode(pid, t.tid, 0, .directory, 0o555, process)
+                node.synthetic = .procTaskEntry(pid, t.tid)
+                node.parent = dir
+                add(VFSBytes.decimal(t.tid), node)
+            }
+        case .procTaskEntry(let pid, let tid):
+            let kinds: [(StaticString, ProcText, UInt32)] = [("stat", .taskStat(pid, tid), 0o444),
+                                                             ("status", .taskStatus(pid, tid), 0o444),
+                                                             ("comm", .taskComm(pid, tid), 0o644),
+                                                             ("cmdline", .cmdline(pid), 0o444)]
+            for (k, (name, kind, perms)) in kinds.enumerated() {
+                let node = taskNode(pid, tid, UInt64(k + 3), .regular, perms, process)
+                node.synthetic = .procText(kind)
+                add(VFSBytes.ascii(name), node)
+            }
+        default:
+            break
+        }
+    }
+
+    static func taskText(_ kind: ProcText, _ p: Process) -> [UInt8] {
+        switch kind {
+        case .comm:
+            return commName(p) + [0x0a]
+        case .taskComm(_, let tid), .taskStat(_, let tid), .taskStatus(_, let tid):
+            guard let t = threads(p).first(where: { $0.tid == tid }) else { return [] }
+            if case .taskComm = kind { return commName(p, tid: tid) + [0x0a] }
+            if case .taskStat = kind { return stat(p, thread: t) }
+            return status(p, thread: t)
+        default:
+            return []
+        }
     }
 }

@@ -31,6 +31,8 @@ public struct VMA {
     /// False for a shared file mapping whose descriptor was not open for writing:
     /// mprotect may not add PROT_WRITE (EACCES, mprotect(2)).
     public var mayWrite: Bool = true
+    /// area: proctask: MAP_GROWSDOWN — a fault just below extends the area downward.
+    public var growsDown = false
 
     public init(start: UInt64, end: UInt64, prot: Protection, shared: Bool = false, file: Inode? = nil,
                 fileOffset: UInt64 = 0, fileBytes: UInt64 = 0, name: StaticString = "", pages: SharedPages? = nil) {
@@ -116,6 +118,27 @@ public final class MemoryMap {
         areas = kept
         return removed
     }
+
+    // --- area: proctask: MAP_GROWSDOWN ---
+    /// How far below a MAP_GROWSDOWN area an access may be and still grow it.
+    public static let growsDownReach: UInt64 = 64 << 10
+
+    /// Extends the MAP_GROWSDOWN area just above `address` down to its page, if the
+    /// access is within `growsDownReach` of the area's start, the new range overlaps no
+    /// other area, and the grown area is at most `limit` bytes (RLIMIT_STACK). Returns
+    /// the grown area, nil if the access is not a stack growth.
+    public func growDown(to address: UInt64, limit: UInt64) -> VMA? {
+        guard let i = areas.firstIndex(where: { $0.end > address }), areas[i].start > address,
+              areas[i].growsDown, areas[i].file == nil, areas[i].pages == nil else { return nil }
+        let a = areas[i]
+        let newStart = address & ~(MemoryMap.pageSize - 1)
+        guard a.start - address <= MemoryMap.growsDownReach, newStart >= mmapMin,
+              a.end - newStart <= limit else { return nil }
+        if i > 0 && areas[i - 1].end > newStart { return nil }
+        areas[i].start = newStart
+        return areas[i]
+    }
+    // --- end proctask ---
 
     /// Inserts an area (the range must be free; callers remove first for MAP_FIXED).
     public func insert(_ vma: VMA) {

@@ -30,6 +30,8 @@ public final class Process {
     public var altStack: (UInt64, UInt64, UInt64) = (0, 2, 0)   // SS_DISABLE
     /// Task name for prctl(PR_SET_NAME) and /proc (at most 15 bytes).
     public var comm: [UInt8] = []
+    /// area: proctask: names of the threads other than the leader (whose name is `comm`).
+    public var threadNames: [(tid: Int32, name: [UInt8])] = []
     /// prctl(PR_SET_PDEATHSIG).
     public var parentDeathSignal: Int32 = 0
     /// Stopped by a job-control signal (area: jobctl; /proc/<pid>/status "T (stopped)").

@@ -11,11 +11,11 @@ extension Process {
         case 15:                                       // PR_SET_NAME
             var name = try user.copyIn(count: 16, from: a.a1, stopAtNUL: true)
             if name.count > 15 { name = Array(name[0..<15]) }
-            comm = name
+            setThreadName(name, tid: ProcFS.currentTid?() ?? pid)   // area: proctask: per thread
             return 0
         case 16:                                       // PR_GET_NAME
             var out = [UInt8](repeating: 0, count: 16)
-            for (i, b) in comm.prefix(15).enumerated() { out[i] = b }
+            for (i, b) in ProcFS.commName(self, tid: ProcFS.currentTid?() ?? pid).prefix(15).enumerated() { out[i] = b }
             try user.copyOut(out, to: a.a1)
             return 0
         case 1:                                        // PR_SET_PDEATHSIG
@@ -45,5 +45,14 @@ extension UserMemory {
             addr &+= 1
         }
         return out
+    }
+}
+
+extension Process {
+    /// area: proctask: the leader's name is `comm`; other threads' are in `threadNames`.
+    public func setThreadName(_ name: [UInt8], tid: Int32) {
+        if tid == pid { comm = name; return }
+        threadNames.removeAll { $0.tid == tid }
+        threadNames.append((tid: tid, name: name))
     }
 }
