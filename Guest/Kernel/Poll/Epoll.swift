@@ -207,12 +207,7 @@ extension Process {
 
     /// epoll_pwait2(2): a timespec timeout (NULL forever).
     func sysEpollPwait2(_ a: SyscallArgs) throws(Errno) -> UInt64 {
-        var deadline: UInt64 = 0, nonBlocking = false
-        if a.a3 != 0 {
-            let ns = try loadTimespec(at: a.a3)
-            nonBlocking = ns == 0
-            deadline = PollHub.deadline(after: ns)
-        }
+        let (deadline, nonBlocking) = try timespecTimeout(at: a.a3)
         return try epollWait(a, deadline: deadline, nonBlocking: nonBlocking)
     }
 

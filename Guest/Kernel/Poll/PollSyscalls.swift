@@ -30,12 +30,7 @@ extension Process {
     /// ppoll(2): timespec timeout (NULL = forever; the time left is written back, as
     /// the Linux syscall does) and a signal mask for the duration.
     func sysPpoll(_ a: SyscallArgs) throws(Errno) -> UInt64 {
-        var deadline: UInt64 = 0, nonBlocking = false
-        if a.a2 != 0 {
-            let ns = try loadTimespec(at: a.a2)
-            nonBlocking = ns == 0
-            deadline = PollHub.deadline(after: ns)
-        }
+        let (deadline, nonBlocking) = try timespecTimeout(at: a.a2)
         let mask = try TemporarySignalMask(self, maskAt: a.a3, size: a.a4)
         do throws(Errno) {
             let n = try pollScan(fds: a.a0, count: a.a1, deadline: deadline, nonBlocking: nonBlocking)
@@ -125,12 +120,7 @@ extension Process {
     /// pselect6(2): timespec timeout (updated), and a { sigset_t *ss; size_t len; }
     /// pair as the sixth argument.
     func sysPselect6(_ a: SyscallArgs) throws(Errno) -> UInt64 {
-        var deadline: UInt64 = 0, nonBlocking = false
-        if a.a4 != 0 {
-            let ns = try loadTimespec(at: a.a4)
-            nonBlocking = ns == 0
-            deadline = PollHub.deadline(after: ns)
-        }
+        let (deadline, nonBlocking) = try timespecTimeout(at: a.a4)
         var maskAddress: UInt64 = 0, maskSize: UInt64 = 0
         if a.a5 != 0 {
             maskAddress = try user.load(at: a.a5)
@@ -201,5 +191,15 @@ extension Process {
             for w in 0..<words { try user.store(out[k][w], at: addresses[k] &+ UInt64(w * 8)) }
         }
         return UInt64(total)
+    }
+}
+
+extension Process {
+    /// An optional `struct timespec` timeout (ppoll, pselect6, epoll_pwait2): NULL waits
+    /// forever (deadline 0), zero polls without blocking.
+    func timespecTimeout(at address: UInt64) throws(Errno) -> (deadline: UInt64, nonBlocking: Bool) {
+        guard address != 0 else { return (0, false) }
+        let ns = try loadTimespec(at: address)
+        return (PollHub.deadline(after: ns), ns == 0)
     }
 }
